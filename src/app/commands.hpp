@@ -1,0 +1,16 @@
+// Each subcommand lives in its own file and registers itself here. A
+// command's callback runs during parsing and records its exit status.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace soundscripter {
+
+void register_transcribe_command(CLI::App& app);  // transcribe_command.cpp
+void register_models_command(CLI::App& app);      // models_command.cpp
+
+// The exit status the command that ran asked for (0 by default).
+int command_exit_status();
+void set_command_exit_status(int status);
+
+}  // namespace soundscripter

@@ -1,0 +1,66 @@
+// Engine: turns 16 kHz mono samples into a Transcript.
+//
+// An engine is loaded once (a Whisper model is hundreds of MB) and then
+// transcribe() is called for each piece of audio, possibly from several
+// threads at once; each implementation keeps per-call state of its own.
+// Times in the returned transcript are relative to the first sample given.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stop_token>
+#include <string>
+
+#include "transcript/transcript.hpp"
+
+namespace soundscripter {
+
+struct EngineOptions {
+  int threads = 4;
+  std::string language = "auto";  // ISO code, or "auto" to detect
+  bool translate = false;         // to English
+  bool word_timestamps = false;
+  std::string initial_prompt;
+  float temperature = 0.0f;
+  int beam_size = 5;              // 1 means greedy decoding
+  int best_of = 5;                // candidates when sampling with temperature
+  bool no_fallback = false;       // no retries at higher temperatures
+  int max_text_context = -1;      // tokens of previous text used as prompt; -1 = model's
+  bool vad = false;               // skip non-speech with Silero VAD
+  std::string vad_model;          // path to the ggml Silero model; empty = the bundled one
+};
+
+struct EngineCallbacks {
+  std::function<void(float fraction)> on_progress;           // 0..1 of this call's audio
+  std::function<void(const Segment& segment)> on_segment;    // as each one is decoded
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+
+  // "whisper" or "sphinx".
+  virtual std::string name() const = 0;
+
+  // A description of the loaded model, e.g. "ggml-base.en.bin (base, en)".
+  virtual std::string model_description() const = 0;
+
+  // Transcribes samples. Honours stop within one second by throwing
+  // Error(cancelled). Throws Error(invalid_argument) for options it cannot
+  // honour and Error(engine_failed) when the engine itself fails.
+  virtual Transcript transcribe(std::span<const float> samples, const EngineOptions& options,
+                                const EngineCallbacks& callbacks, std::stop_token stop) = 0;
+};
+
+struct EngineSpec {
+  std::string engine;  // "whisper", "sphinx", or "" to choose: whisper when a model is found
+  std::string model;   // a model name ("base.en"), a path, or "" for the default
+};
+
+// Loads the engine the spec names. Throws Error(not_found) for a model that
+// is not installed and Error(model_invalid) for one that does not load.
+std::unique_ptr<Engine> load_engine(const EngineSpec& spec);
+
+}  // namespace soundscripter

@@ -1,0 +1,220 @@
+#include "engine/whisper_engine.hpp"
+
+#include <whisper.h>
+
+#include <mutex>
+#include <vector>
+
+#include "engine/text_util.hpp"
+#include "engine/whisper_log.hpp"
+#include "util/error.hpp"
+
+namespace soundscripter {
+namespace {
+
+constexpr double kCentisecond = 0.01;  // whisper.cpp's unit of time
+
+struct ContextDeleter {
+  void operator()(whisper_context* ctx) const { whisper_free(ctx); }
+};
+struct StateDeleter {
+  void operator()(whisper_state* state) const { whisper_free_state(state); }
+};
+using ContextPtr = std::unique_ptr<whisper_context, ContextDeleter>;
+using StatePtr = std::unique_ptr<whisper_state, StateDeleter>;
+
+// What one whisper_full call needs from its callbacks.
+struct RunContext {
+  whisper_context* ctx;
+  const EngineCallbacks* callbacks;
+  const EngineOptions* options;
+  std::stop_token stop;
+  int segments_reported = 0;
+};
+
+class WhisperEngine final : public Engine {
+ public:
+  WhisperEngine(ContextPtr ctx, std::filesystem::path path)
+      : ctx_(std::move(ctx)), path_(std::move(path)) {}
+
+  std::string name() const override { return "whisper"; }
+
+  std::string model_description() const override {
+    return path_.filename().string() + " (" + whisper_model_type_readable(ctx_.get()) +
+           (whisper_is_multilingual(ctx_.get()) ? ", multilingual)" : ", English-only)");
+  }
+
+  Transcript transcribe(std::span<const float> samples, const EngineOptions& options,
+                        const EngineCallbacks& callbacks, std::stop_token stop) override {
+    if (options.translate && !whisper_is_multilingual(ctx_.get())) {
+      throw Error(ErrorCode::invalid_argument,
+                  "translation needs a multilingual model; " + path_.filename().string() +
+                      " is English-only");
+    }
+    if (options.language != "auto" && whisper_lang_id(options.language.c_str()) < 0) {
+      throw Error(ErrorCode::invalid_argument, "unknown language '" + options.language + "'");
+    }
+    StatePtr state = acquire_state();
+    RunContext run{ctx_.get(), &callbacks, &options, stop};
+    whisper_full_params params = make_params(options, run);
+
+    int status = whisper_full_with_state(ctx_.get(), state.get(), params, samples.data(),
+                                         static_cast<int>(samples.size()));
+    if (stop.stop_requested()) {
+      release_state(std::move(state));
+      throw Error(ErrorCode::cancelled, "transcription cancelled");
+    }
+    if (status != 0) {
+      std::string detail = take_whisper_errors();
+      // A failed run may leave the state half-written; drop it rather than reuse it.
+      throw Error(ErrorCode::engine_failed, "whisper.cpp failed with status " +
+                                                std::to_string(status) +
+                                                (detail.empty() ? "" : ": " + detail));
+    }
+    flush_segments(state.get(), run);
+    Transcript transcript = collect(state.get(), options);
+    transcript.duration = static_cast<double>(samples.size()) / 16000.0;
+    release_state(std::move(state));
+    return transcript;
+  }
+
+ private:
+  // Mirrors whisper-cli's defaults, so the same options give the same text.
+  whisper_full_params make_params(const EngineOptions& options, RunContext& run) const {
+    auto strategy = options.beam_size > 1 ? WHISPER_SAMPLING_BEAM_SEARCH : WHISPER_SAMPLING_GREEDY;
+    whisper_full_params params = whisper_full_default_params(strategy);
+    params.print_progress = false;
+    params.print_realtime = false;
+    params.print_timestamps = false;
+    params.print_special = false;
+    params.translate = options.translate;
+    params.language = options.language.c_str();
+    params.detect_language = false;
+    params.n_threads = options.threads;
+    if (options.max_text_context >= 0) params.n_max_text_ctx = options.max_text_context;
+    params.token_timestamps = options.word_timestamps;
+    params.thold_pt = 0.01f;
+    params.greedy.best_of = options.best_of;
+    params.beam_search.beam_size = options.beam_size;
+    params.temperature = options.temperature;
+    params.temperature_inc = options.no_fallback ? 0.0f : 0.2f;
+    params.entropy_thold = 2.40f;
+    params.logprob_thold = -1.00f;
+    params.no_speech_thold = 0.6f;
+    params.initial_prompt = options.initial_prompt.empty() ? nullptr : options.initial_prompt.c_str();
+    params.vad = options.vad;
+    params.vad_model_path = options.vad ? options.vad_model.c_str() : nullptr;
+
+    params.new_segment_callback = [](whisper_context*, whisper_state* state, int, void* data) {
+      flush_segments(state, *static_cast<RunContext*>(data));
+    };
+    params.new_segment_callback_user_data = &run;
+    params.progress_callback = [](whisper_context*, whisper_state*, int percent, void* data) {
+      auto& r = *static_cast<RunContext*>(data);
+      if (r.callbacks->on_progress) r.callbacks->on_progress(static_cast<float>(percent) / 100.0f);
+    };
+    params.progress_callback_user_data = &run;
+    // ggml polls this between graph nodes, so a stop lands within a fraction of a second.
+    params.abort_callback = [](void* data) {
+      return static_cast<RunContext*>(data)->stop.stop_requested();
+    };
+    params.abort_callback_user_data = &run;
+    params.encoder_begin_callback = [](whisper_context*, whisper_state*, void* data) {
+      return !static_cast<RunContext*>(data)->stop.stop_requested();
+    };
+    params.encoder_begin_callback_user_data = &run;
+    return params;
+  }
+
+  static Segment read_segment(whisper_context* ctx, whisper_state* state, int index,
+                              bool with_words) {
+    Segment segment;
+    segment.start = whisper_full_get_segment_t0_from_state(state, index) * kCentisecond;
+    segment.end = whisper_full_get_segment_t1_from_state(state, index) * kCentisecond;
+    segment.text = trim_text(whisper_full_get_segment_text_from_state(state, index));
+    if (!with_words) return segment;
+
+    const whisper_token eot = whisper_token_eot(ctx);
+    const int n_tokens = whisper_full_n_tokens_from_state(state, index);
+    std::vector<WordPiece> pieces;
+    for (int i = 0; i < n_tokens; ++i) {
+      whisper_token_data data = whisper_full_get_token_data_from_state(state, index, i);
+      if (data.id >= eot) continue;  // timestamps and other special tokens
+      pieces.push_back({whisper_full_get_token_text_from_state(ctx, state, index, i),
+                        data.t0 * kCentisecond, data.t1 * kCentisecond, data.p});
+    }
+    segment.words = join_word_pieces(pieces);
+    return segment;
+  }
+
+  static void flush_segments(whisper_state* state, RunContext& run) {
+    const int total = whisper_full_n_segments_from_state(state);
+    for (; run.segments_reported < total; ++run.segments_reported) {
+      if (!run.callbacks->on_segment) continue;
+      run.callbacks->on_segment(
+          read_segment(run.ctx, state, run.segments_reported, run.options->word_timestamps));
+    }
+  }
+
+  Transcript collect(whisper_state* state, const EngineOptions& options) const {
+    Transcript transcript;
+    transcript.language = whisper_lang_str(whisper_full_lang_id_from_state(state));
+    const int total = whisper_full_n_segments_from_state(state);
+    for (int i = 0; i < total; ++i) {
+      Segment segment = read_segment(ctx_.get(), state, i, options.word_timestamps);
+      if (!segment.text.empty()) transcript.segments.push_back(std::move(segment));
+    }
+    return transcript;
+  }
+
+  StatePtr acquire_state() {
+    {
+      std::lock_guard lock(pool_mutex_);
+      if (!idle_states_.empty()) {
+        StatePtr state = std::move(idle_states_.back());
+        idle_states_.pop_back();
+        return state;
+      }
+    }
+    StatePtr state(whisper_init_state(ctx_.get()));
+    if (!state) {
+      throw Error(ErrorCode::engine_failed,
+                  "could not allocate a whisper.cpp state: " + take_whisper_errors());
+    }
+    return state;
+  }
+
+  void release_state(StatePtr state) {
+    std::lock_guard lock(pool_mutex_);
+    idle_states_.push_back(std::move(state));
+  }
+
+  ContextPtr ctx_;
+  std::filesystem::path path_;
+  std::mutex pool_mutex_;
+  std::vector<StatePtr> idle_states_;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_whisper_engine(const std::filesystem::path& model_path) {
+  install_whisper_log();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(model_path, ec)) {
+    throw Error(ErrorCode::not_found, model_path.string() + ": no such model file");
+  }
+  whisper_context_params cparams = whisper_context_default_params();
+  cparams.use_gpu = true;     // used only when whisper.cpp was built with a GPU backend
+  cparams.flash_attn = true;  // whisper-cli's default
+  take_whisper_errors();
+  ContextPtr ctx(whisper_init_from_file_with_params_no_state(model_path.c_str(), cparams));
+  if (!ctx) {
+    std::string detail = take_whisper_errors();
+    throw Error(ErrorCode::model_invalid,
+                model_path.string() + ": not a loadable Whisper ggml model" +
+                    (detail.empty() ? "" : " (" + detail + ")"));
+  }
+  return std::make_unique<WhisperEngine>(std::move(ctx), model_path);
+}
+
+}  // namespace soundscripter
