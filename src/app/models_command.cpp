@@ -1,10 +1,218 @@
-// `soundscripter models list|fetch|check`.
+// `soundscripter models list|fetch|check`: what is known, what is installed,
+// getting one, and looking inside a file.
+//
+// Results go to stdout (fetch prints the installed path, so scripts can use
+// it); progress and errors go to stderr, errors as one `error: ...` line
+// with exit status 1.
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <system_error>
+
 #include "app/commands.hpp"
+#include "app/progress_bar.hpp"
+#include "models/model_catalog.hpp"
+#include "models/model_check.hpp"
+#include "models/model_fetch.hpp"
+#include "util/error.hpp"
 
 namespace soundscripter {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string megabytes(std::uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  return text;
+}
+
+std::uintmax_t size_or_zero(const fs::path& path) {
+  std::error_code error;
+  const auto size = fs::file_size(path, error);
+  return error ? 0 : size;
+}
+
+bool is_file(const fs::path& path) {
+  std::error_code error;
+  return fs::is_regular_file(path, error);
+}
+
+std::string known_model_names() {
+  std::string names;
+  for (const auto& model : known_models()) {
+    if (!names.empty()) names += ", ";
+    names += model.name;
+  }
+  return names;
+}
+
+// Runs a subcommand's body: CLI11 callbacks must not throw anything but
+// its own parse errors, so errors become the `error:` line here.
+void run_reporting_errors(const std::function<void()>& body) {
+  try {
+    body();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
+    set_command_exit_status(1);
+  }
+}
+
+// "yes", "no", or how far a resumable download got.
+std::string install_state(const KnownModel& model, const fs::path& dir) {
+  const fs::path path = dir / model.file_name();
+  if (is_file(path)) return size_or_zero(path) == model.size_bytes ? "yes" : "damaged";
+  const fs::path part = fs::path(path).concat(".part");
+  if (is_file(part) && model.size_bytes > 0) {
+    return "partial " + std::to_string(size_or_zero(part) * 100 / model.size_bytes) + "%";
+  }
+  return "no";
+}
+
+void list_models() {
+  const fs::path dir = models_dir();
+  std::printf("models directory: %s\n", dir.c_str());
+  std::printf("%-20s %10s  %-11s %s\n", "NAME", "SIZE", "INSTALLED", "PATH");
+  for (const auto& model : known_models()) {
+    const std::string state = install_state(model, dir);
+    const std::string path = is_file(dir / model.file_name()) ? (dir / model.file_name()).string() : "";
+    std::printf("%-20s %10s  %-11s %s\n", model.name.c_str(), megabytes(model.size_bytes).c_str(),
+                state.c_str(), path.c_str());
+  }
+  // Models installed by hand (fine-tunes, conversions) are usable by name too.
+  std::error_code error;
+  for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
+    const std::string file_name = it->path().filename().string();
+    if (!file_name.starts_with("ggml-") || !file_name.ends_with(".bin") || !is_file(it->path())) continue;
+    const std::string name = file_name.substr(5, file_name.size() - 9);
+    if (find_known_model(name)) continue;
+    std::printf("%-20s %10s  %-11s %s\n", name.c_str(), megabytes(size_or_zero(it->path())).c_str(),
+                "yes", it->path().c_str());
+  }
+  if (auto chosen = default_model()) {
+    std::printf("default: %s\n", chosen->c_str());
+  } else {
+    std::printf("default: none installed (try: soundscripter models fetch base.en)\n");
+  }
+}
+
+std::string fetch_detail(const FetchProgress& progress) {
+  std::string detail = megabytes(progress.received);
+  if (progress.total > 0) detail += " of " + megabytes(progress.total);
+  char speed[64];
+  std::snprintf(speed, sizeof speed, ", %.1f MB/s", progress.bytes_per_second / 1e6);
+  detail += speed;
+  if (progress.total > progress.received && progress.bytes_per_second > 0) {
+    const double seconds_left =
+        static_cast<double>(progress.total - progress.received) / progress.bytes_per_second;
+    detail += ", ETA " + format_clock(seconds_left);
+  }
+  return detail;
+}
+
+void fetch(const std::string& name, const std::string& dir_option) {
+  const KnownModel* model = find_known_model(name);
+  if (!model) {
+    throw Error(ErrorCode::not_found,
+                "unknown model \"" + name + "\" (known models: " + known_model_names() + ")");
+  }
+  const fs::path dir = dir_option.empty() ? models_dir() : fs::path(dir_option);
+  const fs::path target = dir / model->file_name();
+  if (is_file(target) && size_or_zero(target) == model->size_bytes) {
+    std::fprintf(stderr, "%s is already installed\n", model->name.c_str());
+    std::printf("%s\n", target.c_str());
+    return;
+  }
+  FetchOptions options;
+  std::fprintf(stderr, "fetching %s (%s) from %s\n", model->file_name().c_str(),
+               megabytes(model->size_bytes).c_str(), default_models_base_url().c_str());
+  ProgressBar bar(model->name);
+  options.on_progress = [&bar](const FetchProgress& progress) {
+    const double fraction =
+        progress.total > 0 ? static_cast<double>(progress.received) / static_cast<double>(progress.total) : 0;
+    bar.update(fraction, fetch_detail(progress));
+  };
+  fs::path installed;
+  try {
+    installed = fetch_model(*model, dir, options);
+  } catch (const Error& error) {
+    bar.finish("failed");
+    throw error.with_context("fetch " + model->name);
+  }
+  bar.finish("checked and installed");
+  std::printf("%s\n", installed.c_str());
+}
+
+// ggml's file types (ggml_ftype); a quantized file stores ftype plus 1000 x
+// the quantization version, which says nothing about the weights.
+std::string weight_type_name(int ftype) {
+  switch (ftype % 1000) {
+    case 0: return "f32";
+    case 1: return "f16";
+    case 2: return "q4_0";
+    case 3: return "q4_1";
+    case 7: return "q8_0";
+    case 8: return "q5_0";
+    case 9: return "q5_1";
+    case 10: return "q2_k";
+    case 11: return "q3_k";
+    case 12: return "q4_k";
+    case 13: return "q5_k";
+    case 14: return "q6_k";
+    default: return "type " + std::to_string(ftype);
+  }
+}
+
+void check(const std::string& file_or_name) {
+  const auto path = resolve_model(file_or_name);
+  if (!path) {
+    throw Error(ErrorCode::not_found, "no model \"" + file_or_name + "\": no such file, and no ggml-" +
+                                          file_or_name + ".bin in " + models_dir().string());
+  }
+  const ModelShape shape = inspect_model(*path);
+  std::printf("file:        %s (%s)\n", path->c_str(), megabytes(shape.file_size).c_str());
+  std::printf("type:        %s, %s\n", shape.type.c_str(),
+              shape.multilingual ? "multilingual" : "English-only");
+  std::printf("weights:     %s\n", weight_type_name(shape.ftype).c_str());
+  std::printf("vocabulary:  %d tokens\n", shape.n_vocab);
+  std::printf("mel bands:   %d\n", shape.n_mels);
+  std::printf("audio:       context %d, width %d, %d heads, %d layers\n", shape.n_audio_ctx,
+              shape.n_audio_state, shape.n_audio_head, shape.n_audio_layer);
+  std::printf("text:        context %d, width %d, %d heads, %d layers\n", shape.n_text_ctx,
+              shape.n_text_state, shape.n_text_head, shape.n_text_layer);
+}
+
+struct ModelsArguments {
+  std::string name;
+  std::string dir;
+  std::string file_or_name;
+};
+
+}  // namespace
 
 void register_models_command(CLI::App& app) {
-  app.add_subcommand("models", "List, check and fetch speech models");
+  auto* models = app.add_subcommand("models", "List, check and fetch speech models");
+  models->require_subcommand(1);
+  auto arguments = std::make_shared<ModelsArguments>();
+
+  models->add_subcommand("list", "List the known models and which are installed")
+      ->callback([] { run_reporting_errors(list_models); });
+
+  auto* fetch_command = models->add_subcommand(
+      "fetch", "Download a model, check its SHA-1 and install it; prints its path");
+  fetch_command->add_option("name", arguments->name, "Model name, e.g. base.en")->required();
+  fetch_command->add_option("--dir", arguments->dir,
+                            "Install here instead of the models directory");
+  fetch_command->callback(
+      [arguments] { run_reporting_errors([&] { fetch(arguments->name, arguments->dir); }); });
+
+  auto* check_command =
+      models->add_subcommand("check", "Load a model file and print its shape");
+  check_command->add_option("model", arguments->file_or_name, "A model file, or an installed model's name")
+      ->required();
+  check_command->callback(
+      [arguments] { run_reporting_errors([&] { check(arguments->file_or_name); }); });
 }
 
 }  // namespace soundscripter

@@ -1,9 +1,9 @@
 // Probe and decode any media FFmpeg can read into 16 kHz mono float samples.
 //
 // Decoding streams: read() hands out as many samples as asked for and keeps
-// only FFmpeg's own buffers in between, so memory does not grow with the
-// length of the file (a 3-hour recording decodes in the same memory as a
-// 3-minute one).
+// only FFmpeg's own buffers and at most one decoded frame in between, so
+// memory does not grow with the length of the file (a 3-hour recording
+// decodes in the same memory as a 3-minute one).
 #pragma once
 
 #include <cstddef>
@@ -30,7 +30,9 @@ struct MediaInfo {
 
 // Opens the file and picks its best audio stream. Throws Error with
 // not_found, empty_input, unsupported_media or no_audio_stream, each naming
-// the file and the cause.
+// the file and the cause; corrupt_media when the file starts like media but
+// its header is cut short or damaged. Images and text that FFmpeg happens to
+// open are unsupported_media; a video without sound is no_audio_stream.
 MediaInfo probe_media(const std::filesystem::path& path);
 
 class AudioDecoder {

@@ -1,0 +1,196 @@
+// Opening a file and choosing its audio stream; see media_open.hpp.
+//
+// The order of the checks is the order a person would ask in: does the file
+// exist, has it any bytes, is it media at all, is it a picture or text that
+// FFmpeg happens to open, has it audio, can that audio be decoded.
+#include "media/media_open.hpp"
+
+#include <array>
+#include <fstream>
+#include <string_view>
+#include <system_error>
+
+#include "media/container_sniff.hpp"
+#include "util/error.hpp"
+
+namespace soundscripter {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void fail(ErrorCode code, const fs::path& path, const std::string& cause) {
+  throw Error(code, path.string() + ": " + cause);
+}
+
+void require_nonempty_file(const fs::path& path) {
+  std::error_code error;
+  auto status = fs::status(path, error);
+  if (!fs::exists(status)) fail(ErrorCode::not_found, path, "no such file");
+  if (fs::is_directory(status)) {
+    fail(ErrorCode::unsupported_media, path, "a directory, not a media file");
+  }
+  // Pipes and devices have no size; let FFmpeg read them.
+  if (fs::is_regular_file(status) && fs::file_size(path, error) == 0 && !error) {
+    fail(ErrorCode::empty_input, path, "the file is empty (0 bytes)");
+  }
+}
+
+std::vector<std::byte> read_head(const fs::path& path, std::size_t max_bytes) {
+  std::vector<std::byte> head(max_bytes);
+  std::ifstream file(path, std::ios::binary);
+  file.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(std::max<std::streamsize>(file.gcount(), 0)));
+  return head;
+}
+
+[[noreturn]] void fail_to_open(const fs::path& path, int averror, const FfmpegLog& log) {
+  if (averror == AVERROR(ENOENT)) fail(ErrorCode::not_found, path, "no such file");
+  if (averror == AVERROR(EACCES) || averror == AVERROR(EPERM)) {
+    fail(ErrorCode::not_found, path, "cannot be read: " + av::error_text(averror));
+  }
+  auto head = read_head(path, 512);
+  if (auto container = sniff_container(head); !container.empty()) {
+    fail(ErrorCode::corrupt_media, path,
+         "starts like a " + std::string(container) +
+             " file, but its header is cut short or damaged (" + av::error_text(averror) + ")" +
+             log.detail());
+  }
+  if (looks_like_text(head)) fail(ErrorCode::unsupported_media, path, "a text file, not audio or video");
+  fail(ErrorCode::unsupported_media, path,
+       "not an audio or video file FFmpeg can read (" + av::error_text(averror) + ")" +
+           log.detail());
+}
+
+// Demuxers that FFmpeg picks for still pictures ("png_pipe", "image2") or
+// for text shown as video ("tty"): their video stream is not a recording.
+bool is_picture_container(std::string_view name) {
+  return name == "image2" || name.ends_with("_pipe") || name == "webp";
+}
+
+const AVStream* first_real_video_stream(const AVFormatContext& format) {
+  for (unsigned i = 0; i < format.nb_streams; ++i) {
+    const AVStream* stream = format.streams[i];
+    if (stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
+        !(stream->disposition & AV_DISPOSITION_ATTACHED_PIC)) {
+      return stream;
+    }
+  }
+  return nullptr;
+}
+
+bool has_stream_of_type(const AVFormatContext& format, AVMediaType type) {
+  for (unsigned i = 0; i < format.nb_streams; ++i) {
+    if (format.streams[i]->codecpar->codec_type == type) return true;
+  }
+  return false;
+}
+
+// Why a file with no audio stream has none, in the words a person expects.
+[[noreturn]] void fail_without_audio(const fs::path& path, const AVFormatContext& format) {
+  std::string container = format.iformat->name;
+  const AVStream* video = first_real_video_stream(format);
+  if (container == "tty") fail(ErrorCode::unsupported_media, path, "a text file, not audio or video");
+  if (is_picture_container(container) || (video == nullptr && has_stream_of_type(format, AVMEDIA_TYPE_VIDEO))) {
+    const AVStream* picture = video ? video : format.streams[0];
+    fail(ErrorCode::unsupported_media, path,
+         std::string("an image (") + avcodec_get_name(picture->codecpar->codec_id) +
+             "), not audio or video");
+  }
+  if (video != nullptr) {
+    fail(ErrorCode::no_audio_stream, path,
+         std::string("a video (") + avcodec_get_name(video->codecpar->codec_id) +
+             ") with no audio stream");
+  }
+  fail(ErrorCode::no_audio_stream, path,
+       "a " + container + " file with no audio stream (" + std::to_string(format.nb_streams) +
+           " other streams)");
+}
+
+double stated_duration(const AVFormatContext& format, const AVStream& stream) {
+  if (stream.duration != AV_NOPTS_VALUE && stream.duration > 0) {
+    return static_cast<double>(stream.duration) * av_q2d(stream.time_base);
+  }
+  if (format.duration != AV_NOPTS_VALUE && format.duration > 0) {
+    return static_cast<double>(format.duration) / AV_TIME_BASE;
+  }
+  return 0;
+}
+
+}  // namespace
+
+OpenedMedia open_media(const fs::path& path, FfmpegLog& log) {
+  FfmpegLogScope log_scope(log);
+  require_nonempty_file(path);
+
+  AVFormatContext* raw_format = nullptr;
+  // On failure FFmpeg frees the context itself and nulls the pointer.
+  if (int result = avformat_open_input(&raw_format, path.c_str(), nullptr, nullptr); result < 0) {
+    fail_to_open(path, result, log);
+  }
+  OpenedMedia media;
+  media.format.reset(raw_format);
+  AVFormatContext& format = *media.format;
+  const std::string container = format.iformat->name;
+
+  if (int result = avformat_find_stream_info(&format, nullptr); result < 0) {
+    fail(ErrorCode::corrupt_media, path,
+         "a " + container + " file whose streams cannot be read (" + av::error_text(result) + ")" +
+             log.detail());
+  }
+
+  const AVCodec* decoder = nullptr;
+  int index = av_find_best_stream(&format, AVMEDIA_TYPE_AUDIO, -1, -1, &decoder, 0);
+  if (index == AVERROR_STREAM_NOT_FOUND) fail_without_audio(path, format);
+  if (index == AVERROR_DECODER_NOT_FOUND || (index >= 0 && decoder == nullptr)) {
+    // av_find_best_stream reports only that no audio stream has a decoder.
+    for (unsigned i = 0; i < format.nb_streams; ++i) {
+      const AVCodecParameters* parameters = format.streams[i]->codecpar;
+      if (parameters->codec_type != AVMEDIA_TYPE_AUDIO) continue;
+      fail(ErrorCode::unsupported_media, path,
+           std::string("audio in ") + avcodec_get_name(parameters->codec_id) +
+               ", which this FFmpeg cannot decode");
+    }
+  }
+  if (index < 0) {
+    fail(ErrorCode::corrupt_media, path,
+         "a " + container + " file whose audio stream cannot be chosen (" +
+             av::error_text(index) + ")" + log.detail());
+  }
+
+  const AVStream& stream = *format.streams[index];
+  const AVCodecParameters& parameters = *stream.codecpar;
+  if (parameters.sample_rate <= 0 || parameters.ch_layout.nb_channels <= 0) {
+    // The format was only guessed from the file name, and the content did
+    // not bear it out: random bytes called .mp3 are not a damaged MP3.
+    if (format.probe_score <= AVPROBE_SCORE_EXTENSION) {
+      if (looks_like_text(read_head(path, 512))) {
+        fail(ErrorCode::unsupported_media, path, "a text file, not audio or video");
+      }
+      fail(ErrorCode::unsupported_media, path,
+           "not an audio or video file FFmpeg can read (nothing in it is " + container + " audio)");
+    }
+    fail(ErrorCode::corrupt_media, path,
+         "a " + container + " file whose " + avcodec_get_name(parameters.codec_id) +
+             " audio cannot be read (no sample rate or channel count found)" + log.detail());
+  }
+
+  // The demuxer then skips the video and subtitle packets instead of handing
+  // us megabytes we would throw away.
+  for (unsigned i = 0; i < format.nb_streams; ++i) {
+    if (static_cast<int>(i) != index) format.streams[i]->discard = AVDISCARD_ALL;
+  }
+
+  media.decoder = decoder;
+  media.info.path = path;
+  media.info.container = container;
+  media.info.codec = avcodec_get_name(parameters.codec_id);
+  media.info.stream_index = index;
+  media.info.sample_rate = parameters.sample_rate;
+  media.info.channels = parameters.ch_layout.nb_channels;
+  media.info.duration = stated_duration(format, stream);
+  media.info.has_video = first_real_video_stream(format) != nullptr;
+  media.duration_is_estimate = format.duration_estimation_method == AVFMT_DURATION_FROM_BITRATE;
+  return media;
+}
+
+}  // namespace soundscripter

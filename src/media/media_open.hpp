@@ -1,0 +1,32 @@
+// Opens a media file with libavformat and chooses the audio stream to
+// decode; shared by probe_media and AudioDecoder so both refuse a file with
+// the same error.
+//
+// Every way a file can fail to be usable audio ends here as an Error whose
+// code says which (missing, empty, not media, an image, no audio, damaged
+// header) and whose message starts with the file's path.
+#pragma once
+
+#include <filesystem>
+
+#include "media/audio_decoder.hpp"
+#include "media/av_handles.hpp"
+#include "media/ffmpeg_log.hpp"
+
+namespace soundscripter {
+
+struct OpenedMedia {
+  av::FormatContextPtr format;
+  const AVCodec* decoder = nullptr;  // for the chosen audio stream
+  MediaInfo info;
+  // The stated duration was guessed from the bitrate and file size (raw MP3
+  // without a Xing header, ...), so a shortfall is not proof of truncation.
+  bool duration_is_estimate = false;
+};
+
+// Opens `path` and picks its best audio stream; every other stream is set to
+// be skipped by the demuxer. FFmpeg's messages go to `log`. Throws Error with
+// not_found, empty_input, unsupported_media, no_audio_stream or corrupt_media.
+OpenedMedia open_media(const std::filesystem::path& path, FfmpegLog& log);
+
+}  // namespace soundscripter

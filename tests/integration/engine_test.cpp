@@ -1,0 +1,164 @@
+// The engines end to end on real speech: accuracy where a real model exists
+// (PocketSphinx), exact agreement with whisper-cli where only random weights
+// do, and cancellation.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <sstream>
+
+#include "engine/media_transcription.hpp"
+#include "media/audio_decoder.hpp"
+#include "support/process.hpp"
+#include "support/test_models.hpp"
+#include "support/test_paths.hpp"
+#include "util/error.hpp"
+
+namespace soundscripter::test {
+namespace {
+
+std::string lowercase(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Each line trimmed, blank lines dropped, joined with '\n'.
+std::string normalized_lines(const std::string& text) {
+  std::istringstream in(text);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos) continue;
+    auto last = line.find_last_not_of(" \t\r");
+    out += line.substr(first, last - first + 1) + "\n";
+  }
+  return out;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+TEST(SphinxEngine, FindsCountryInJfk) {
+  auto engine = load_engine({"sphinx", ""});
+  EngineOptions options;
+  options.word_timestamps = true;
+  Transcript transcript = transcribe_media(jfk_wav(), *engine, options, {}, {}, {});
+  std::string text = lowercase(transcript.text());
+  EXPECT_NE(text.find("country"), std::string::npos) << text;
+  EXPECT_NE(text.find("you"), std::string::npos) << text;
+  EXPECT_EQ(transcript.language, "en");
+  EXPECT_NEAR(transcript.duration, 11.0, 0.1);
+  ASSERT_FALSE(transcript.segments.empty());
+  EXPECT_FALSE(transcript.segments.front().words.empty());
+  EXPECT_LE(transcript.segments.back().end, transcript.duration + 0.01);
+}
+
+TEST(SphinxEngine, RefusesTranslation) {
+  auto engine = load_engine({"sphinx", ""});
+  EngineOptions options;
+  options.translate = true;
+  std::vector<float> silence(kSampleRate);
+  try {
+    engine->transcribe(silence, options, {}, {});
+    FAIL() << "expected invalid_argument";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::invalid_argument);
+  }
+}
+
+// The same model, file and options through whisper-cli and through
+// `soundscripter transcribe` give the same text, line for line.
+TEST(WhisperEngine, TextMatchesWhisperCli) {
+  const auto model = random_whisper_model("test");
+  const auto out_dir = test_data_dir() / "whisper-cli-compare";
+  std::filesystem::create_directories(out_dir);
+  auto cli = run_process({whisper_cli_binary(), "-m", model, "-f", jfk_wav(), "-t", "2", "-bs",
+                          "1", "-bo", "1", "-nf", "-l", "en", "-np", "-otxt", "-of",
+                          out_dir / "cli"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  auto ours = run_process({soundscripter_binary(), "transcribe", jfk_wav(), "--model", model,
+                           "--threads", "2", "--beam-size", "1", "--best-of", "1",
+                           "--no-fallback", "--language", "en", "--format", "txt", "--quiet"});
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  std::string expected = normalized_lines(read_file(out_dir / "cli.txt"));
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(normalized_lines(ours.out), expected);
+}
+
+TEST(WhisperEngine, ReportsSegmentsAsTheyAreDecodedAndWordTimes) {
+  auto engine = load_engine({"whisper", random_whisper_model("test").string()});
+  EngineOptions options;
+  options.beam_size = 1;
+  options.no_fallback = true;
+  options.language = "en";
+  options.word_timestamps = true;
+  options.threads = 2;
+  std::vector<Segment> streamed;
+  TranscriptionCallbacks callbacks;
+  callbacks.on_segment = [&](const Segment& s) { streamed.push_back(s); };
+  Transcript transcript = transcribe_media(jfk_wav(), *engine, options, {}, callbacks, {});
+  ASSERT_FALSE(transcript.segments.empty());
+  EXPECT_GE(streamed.size(), transcript.segments.size());
+  EXPECT_EQ(transcript.language, "en");
+  bool any_words = false;
+  for (const auto& segment : transcript.segments) {
+    for (const auto& word : segment.words) {
+      any_words = true;
+      EXPECT_GE(word.start, segment.start);
+      EXPECT_LE(word.end, segment.end);
+      ASSERT_TRUE(word.probability);
+    }
+  }
+  EXPECT_TRUE(any_words);
+}
+
+TEST(WhisperEngine, StopEndsARunWithinOneSecond) {
+  auto engine = load_engine({"whisper", random_whisper_model("tiny").string()});
+  // Two minutes of speech: far longer than the test waits.
+  std::vector<float> jfk = decode_whole_file(jfk_wav());
+  std::vector<float> samples;
+  while (samples.size() < 120u * kSampleRate) samples.insert(samples.end(), jfk.begin(), jfk.end());
+  EngineOptions options;
+  options.threads = 2;
+  options.beam_size = 1;
+  options.language = "en";
+  std::stop_source stop;
+  auto run = std::async(std::launch::async, [&] {
+    engine->transcribe(samples, options, {}, stop.get_token());
+  });
+  ASSERT_EQ(run.wait_for(std::chrono::milliseconds(1500)), std::future_status::timeout)
+      << "finished before it could be stopped";
+  const auto requested = std::chrono::steady_clock::now();
+  stop.request_stop();
+  ASSERT_EQ(run.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - requested).count();
+  EXPECT_LT(took, 1.0);
+  try {
+    run.get();
+    FAIL() << "expected cancelled";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::cancelled);
+  }
+}
+
+TEST(LoadEngine, UnknownEngineAndMissingModelSayWhatToDo) {
+  try {
+    load_engine({"kaldi", ""});
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::invalid_argument);
+    EXPECT_NE(std::string(error.what()).find("whisper, sphinx"), std::string::npos);
+  }
+  try {
+    load_engine({"whisper", "/nonexistent/ggml-base.en.bin"});
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::not_found);
+  }
+}
+
+}  // namespace
+}  // namespace soundscripter::test

@@ -1,0 +1,71 @@
+// Makes and caches the random-weight models of test_models.hpp.
+
+#include "support/test_models.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "support/process.hpp"
+#include "support/test_paths.hpp"
+
+namespace soundscripter::test {
+namespace {
+
+std::filesystem::path cached_model_path(std::string_view shape, bool multilingual, int n_text_ctx) {
+  std::string name = "random-" + std::string(shape);
+  if (multilingual) name += "-multilingual";
+  if (n_text_ctx > 0) name += "-ctx" + std::to_string(n_text_ctx);
+  return test_data_dir() / "models" / (name + ".bin");
+}
+
+// A cached model made by an older make_whisper_model may not match what the
+// tool writes now, so it is only reused when newer than the tool.
+bool is_fresh(const std::filesystem::path& model) {
+  std::error_code error;
+  const auto model_time = std::filesystem::last_write_time(model, error);
+  if (error) return false;
+  const auto tool_time = std::filesystem::last_write_time(make_whisper_model_binary(), error);
+  return !error && model_time >= tool_time;
+}
+
+// Unique per process and call, so concurrent makers never write the same file;
+// the last rename wins, and every candidate is a complete, identical model.
+std::filesystem::path unique_partial_path(const std::filesystem::path& target) {
+  static std::atomic<int> counter{0};
+  auto partial = target;
+  partial += "." + std::to_string(getpid()) + "." + std::to_string(counter++) + ".part";
+  return partial;
+}
+
+}  // namespace
+
+std::filesystem::path random_whisper_model(std::string_view shape, bool multilingual, int n_text_ctx) {
+  const auto target = cached_model_path(shape, multilingual, n_text_ctx);
+  if (is_fresh(target)) return target;
+
+  std::filesystem::create_directories(target.parent_path());
+  const auto partial = unique_partial_path(target);
+  std::vector<std::string> command = {make_whisper_model_binary().string(), "--shape", std::string(shape),
+                                      "--out", partial.string()};
+  if (multilingual) command.push_back("--multilingual");
+  if (n_text_ctx > 0) {
+    command.push_back("--n-text-ctx");
+    command.push_back(std::to_string(n_text_ctx));
+  }
+  const auto result = run_process(command, 300);
+  if (result.exit_code != 0) {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    throw std::runtime_error(target.string() + ": make_whisper_model failed (exit " +
+                             std::to_string(result.exit_code) + "): " + result.err);
+  }
+  std::filesystem::rename(partial, target);
+  return target;
+}
+
+}  // namespace soundscripter::test
