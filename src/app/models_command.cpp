@@ -128,16 +128,22 @@ void fetch(const std::string& name, const std::string& dir_option) {
   std::fprintf(stderr, "fetching %s (%s) from %s\n", model->file_name().c_str(),
                megabytes(model->size_bytes).c_str(), default_models_base_url().c_str());
   ProgressBar bar(model->name);
-  options.on_progress = [&bar](const FetchProgress& progress) {
+  bool bar_drawn = false;
+  options.on_progress = [&](const FetchProgress& progress) {
     const double fraction =
         progress.total > 0 ? static_cast<double>(progress.received) / static_cast<double>(progress.total) : 0;
     bar.update(fraction, fetch_detail(progress));
+    bar_drawn = true;
   };
   fs::path installed;
   try {
     installed = fetch_model(*model, dir, options);
   } catch (const Error& error) {
-    bar.finish("failed");
+    // Ends the bar's line so the error starts on its own.
+    if (bar_drawn) {
+      bar.finish(error.code() == ErrorCode::model_invalid ? "failed"
+                                                          : "stopped; the same command resumes it");
+    }
     throw error.with_context("fetch " + model->name);
   }
   bar.finish("checked and installed");

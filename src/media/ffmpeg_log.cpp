@@ -18,9 +18,15 @@ void capture_callback(void* context, int level, const char* format, va_list argu
   // error message, and formatting it would cost time in the decode loop.
   if (level > AV_LOG_WARNING || active_log == nullptr) return;
   char line[1024];
-  int print_prefix = 1;
+  // FFmpeg's own prefix carries the object's address ("[mp3 @ 0x55d1...]"),
+  // which means nothing to a person; name the component alone.
+  int print_prefix = 0;
   av_log_format_line2(context, level, format, arguments, line, sizeof line, &print_prefix);
-  std::string text(line);
+  std::string text;
+  if (const AVClass* owner = context ? *static_cast<AVClass**>(context) : nullptr) {
+    text = std::string(owner->item_name ? owner->item_name(context) : owner->class_name) + ": ";
+  }
+  text += line;
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
     text.pop_back();
   }

@@ -1,6 +1,7 @@
 // JSON (.json), shaped like OpenAI's verbose_json so existing tools can read
 // it: times are numbers of seconds, words appear only where the engine gave
-// them, and warnings say what a reader should know about the result.
+// them, and warnings say what a reader should know about the result. Keys
+// keep the order written here (ordered_json) so the file reads top-down.
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -29,10 +30,10 @@ double probability_value(float probability) {
   return std::strtod(buffer, nullptr);
 }
 
-nlohmann::json words_json(const std::vector<Word>& words) {
-  nlohmann::json array = nlohmann::json::array();
+nlohmann::ordered_json words_json(const std::vector<Word>& words) {
+  nlohmann::ordered_json array = nlohmann::ordered_json::array();
   for (const auto& word : words) {
-    nlohmann::json item = {
+    nlohmann::ordered_json item = {
         {"word", word.text}, {"start", seconds_value(word.start)}, {"end", seconds_value(word.end)}};
     if (word.probability) item["probability"] = probability_value(*word.probability);
     array.push_back(std::move(item));
@@ -43,24 +44,24 @@ nlohmann::json words_json(const std::vector<Word>& words) {
 }  // namespace
 
 std::string write_json(const Transcript& transcript) {
-  nlohmann::json segments = nlohmann::json::array();
+  nlohmann::ordered_json segments = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < transcript.segments.size(); ++i) {
     const Segment& segment = transcript.segments[i];
-    nlohmann::json item = {{"id", i},
+    nlohmann::ordered_json item = {{"id", i},
                            {"start", seconds_value(segment.start)},
                            {"end", seconds_value(segment.end)},
                            {"text", segment.text}};
     if (!segment.words.empty()) item["words"] = words_json(segment.words);
     segments.push_back(std::move(item));
   }
-  nlohmann::json document = {{"language", transcript.language},
+  nlohmann::ordered_json document = {{"language", transcript.language},
                              {"duration", seconds_value(transcript.duration)},
                              {"text", transcript.text()},
                              {"segments", std::move(segments)},
                              {"warnings", transcript.warnings}};
   // An engine can emit a token that ends mid-character; replacing the broken
   // bytes with U+FFFD keeps one bad byte from failing the whole transcript.
-  return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace soundscripter
