@@ -3,6 +3,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <string>
+
 #include "app/commands.hpp"
 
 namespace soundscripter {
@@ -18,6 +21,15 @@ int app_main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // CLI11 reports a mistyped command as "a subcommand is required"; name it instead.
+    if (app.get_subcommands().empty() && argc > 1 && argv[1][0] != '-') {
+      std::string known;
+      for (const auto* command : app.get_subcommands([](CLI::App*) { return true; })) {
+        known += (known.empty() ? "" : ", ") + command->get_name();
+      }
+      std::fprintf(stderr, "error: unknown command '%s' (commands: %s)\n", argv[1], known.c_str());
+      return 2;
+    }
     return app.exit(e);
   }
   return command_exit_status();

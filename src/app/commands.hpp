@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
+
 namespace soundscripter {
 
 void register_transcribe_command(CLI::App& app);  // transcribe_command.cpp
@@ -12,5 +14,10 @@ void register_models_command(CLI::App& app);      // models_command.cpp
 // The exit status the command that ran asked for (0 by default).
 int command_exit_status();
 void set_command_exit_status(int status);
+
+// Runs a subcommand's body. CLI11 callbacks must not throw anything but its
+// own parse errors, so an error becomes one `error: ...` line on stderr and
+// exit status 2 (a usage mistake, ErrorCode::invalid_argument) or 1.
+void run_reporting_errors(const std::function<void()>& body);
 
 }  // namespace soundscripter

@@ -22,9 +22,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string megabytes(std::uint64_t bytes) {
+// Decimal units, as download speeds are usually given.
+std::string human_size(std::uint64_t bytes) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  if (bytes >= 1'000'000'000) {
+    std::snprintf(text, sizeof text, "%.2f GB", static_cast<double>(bytes) / 1e9);
+  } else {
+    std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  }
   return text;
 }
 
@@ -48,17 +53,6 @@ std::string known_model_names() {
   return names;
 }
 
-// Runs a subcommand's body: CLI11 callbacks must not throw anything but
-// its own parse errors, so errors become the `error:` line here.
-void run_reporting_errors(const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "error: %s\n", error.what());
-    set_command_exit_status(1);
-  }
-}
-
 // "yes", "no", or how far a resumable download got.
 std::string install_state(const KnownModel& model, const fs::path& dir) {
   const fs::path path = dir / model.file_name();
@@ -70,15 +64,24 @@ std::string install_state(const KnownModel& model, const fs::path& dir) {
   return "no";
 }
 
+void print_row(const std::string& name, const std::string& size, const std::string& state,
+               const std::string& path) {
+  char line[1024];
+  std::snprintf(line, sizeof line, "%-20s %10s  %-11s %s", name.c_str(), size.c_str(), state.c_str(),
+                path.c_str());
+  std::string text = line;
+  text.erase(text.find_last_not_of(' ') + 1);
+  std::printf("%s\n", text.c_str());
+}
+
 void list_models() {
   const fs::path dir = models_dir();
   std::printf("models directory: %s\n", dir.c_str());
-  std::printf("%-20s %10s  %-11s %s\n", "NAME", "SIZE", "INSTALLED", "PATH");
+  print_row("NAME", "SIZE", "INSTALLED", "PATH");
   for (const auto& model : known_models()) {
-    const std::string state = install_state(model, dir);
-    const std::string path = is_file(dir / model.file_name()) ? (dir / model.file_name()).string() : "";
-    std::printf("%-20s %10s  %-11s %s\n", model.name.c_str(), megabytes(model.size_bytes).c_str(),
-                state.c_str(), path.c_str());
+    const fs::path path = dir / model.file_name();
+    print_row(model.name, human_size(model.size_bytes), install_state(model, dir),
+              is_file(path) ? path.string() : "");
   }
   // Models installed by hand (fine-tunes, conversions) are usable by name too.
   std::error_code error;
@@ -87,8 +90,7 @@ void list_models() {
     if (!file_name.starts_with("ggml-") || !file_name.ends_with(".bin") || !is_file(it->path())) continue;
     const std::string name = file_name.substr(5, file_name.size() - 9);
     if (find_known_model(name)) continue;
-    std::printf("%-20s %10s  %-11s %s\n", name.c_str(), megabytes(size_or_zero(it->path())).c_str(),
-                "yes", it->path().c_str());
+    print_row(name, human_size(size_or_zero(it->path())), "yes", it->path().string());
   }
   if (auto chosen = default_model()) {
     std::printf("default: %s\n", chosen->c_str());
@@ -98,8 +100,8 @@ void list_models() {
 }
 
 std::string fetch_detail(const FetchProgress& progress) {
-  std::string detail = megabytes(progress.received);
-  if (progress.total > 0) detail += " of " + megabytes(progress.total);
+  std::string detail = human_size(progress.received);
+  if (progress.total > 0) detail += " of " + human_size(progress.total);
   char speed[64];
   std::snprintf(speed, sizeof speed, ", %.1f MB/s", progress.bytes_per_second / 1e6);
   detail += speed;
@@ -126,7 +128,7 @@ void fetch(const std::string& name, const std::string& dir_option) {
   }
   FetchOptions options;
   std::fprintf(stderr, "fetching %s (%s) from %s\n", model->file_name().c_str(),
-               megabytes(model->size_bytes).c_str(), default_models_base_url().c_str());
+               human_size(model->size_bytes).c_str(), default_models_base_url().c_str());
   ProgressBar bar(model->name);
   bool bar_drawn = false;
   options.on_progress = [&](const FetchProgress& progress) {
@@ -177,7 +179,7 @@ void check(const std::string& file_or_name) {
                                           file_or_name + ".bin in " + models_dir().string());
   }
   const ModelShape shape = inspect_model(*path);
-  std::printf("file:        %s (%s)\n", path->c_str(), megabytes(shape.file_size).c_str());
+  std::printf("file:        %s (%s)\n", path->c_str(), human_size(shape.file_size).c_str());
   std::printf("type:        %s, %s\n", shape.type.c_str(),
               shape.multilingual ? "multilingual" : "English-only");
   std::printf("weights:     %s\n", weight_type_name(shape.ftype).c_str());

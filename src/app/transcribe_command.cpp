@@ -113,12 +113,7 @@ void register_transcribe_command(CLI::App& app) {
   auto settings = std::make_shared<TranscribeSettings>();
   add_transcribe_options(*command, *settings);
   command->callback([settings] {
-    try {
-      set_command_exit_status(run_transcribe(*settings));
-    } catch (const Error& error) {
-      std::fprintf(stderr, "error: %s\n", error.what());
-      set_command_exit_status(error.code() == ErrorCode::invalid_argument ? 2 : 1);
-    }
+    run_reporting_errors([&] { set_command_exit_status(run_transcribe(*settings)); });
   });
 }
 

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <mutex>
 #include <vector>
 
 #include "media/audio_decoder.hpp"
 #include "util/error.hpp"
+#include "util/idle_pool.hpp"
 
 namespace soundscripter {
 namespace {
@@ -50,6 +50,9 @@ class SphinxEngine final : public Engine {
                         const EngineCallbacks& callbacks, std::stop_token stop) override {
     if (options.translate) {
       throw Error(ErrorCode::invalid_argument, "the sphinx engine cannot translate");
+    }
+    if (options.vad) {
+      throw Error(ErrorCode::invalid_argument, "--vad works with the whisper engine only");
     }
     if (options.language != "auto" && options.language != "en") {
       throw Error(ErrorCode::invalid_argument,
@@ -131,14 +134,12 @@ class SphinxEngine final : public Engine {
   }
 
   DecoderPtr acquire_decoder() {
-    {
-      std::lock_guard lock(pool_mutex_);
-      if (!idle_.empty()) {
-        DecoderPtr decoder = std::move(idle_.back());
-        idle_.pop_back();
-        return decoder;
-      }
-    }
+    return decoders_.acquire([this] { return make_decoder(); });
+  }
+
+  void release_decoder(DecoderPtr decoder) { decoders_.release(std::move(decoder)); }
+
+  DecoderPtr make_decoder() const {
     err_set_logfp(nullptr);  // its INFO lines would drown the CLI's output
     const std::string hmm = (model_dir_ / "en-us").string();
     const std::string lm = (model_dir_ / "en-us.lm.bin").string();
@@ -158,14 +159,8 @@ class SphinxEngine final : public Engine {
     return decoder;
   }
 
-  void release_decoder(DecoderPtr decoder) {
-    std::lock_guard lock(pool_mutex_);
-    idle_.push_back(std::move(decoder));
-  }
-
   std::filesystem::path model_dir_;
-  std::mutex pool_mutex_;
-  std::vector<DecoderPtr> idle_;
+  IdlePool<DecoderPtr> decoders_;
 };
 
 }  // namespace

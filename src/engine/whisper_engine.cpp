@@ -2,25 +2,23 @@
 
 #include <whisper.h>
 
-#include <mutex>
 #include <vector>
 
 #include "engine/text_util.hpp"
-#include "engine/whisper_log.hpp"
+#include "media/audio_decoder.hpp"
+#include "models/whisper_log.hpp"
+#include "models/whisper_model_file.hpp"
 #include "util/error.hpp"
+#include "util/idle_pool.hpp"
 
 namespace soundscripter {
 namespace {
 
 constexpr double kCentisecond = 0.01;  // whisper.cpp's unit of time
 
-struct ContextDeleter {
-  void operator()(whisper_context* ctx) const { whisper_free(ctx); }
-};
 struct StateDeleter {
   void operator()(whisper_state* state) const { whisper_free_state(state); }
 };
-using ContextPtr = std::unique_ptr<whisper_context, ContextDeleter>;
 using StatePtr = std::unique_ptr<whisper_state, StateDeleter>;
 
 // What one whisper_full call needs from its callbacks.
@@ -34,7 +32,7 @@ struct RunContext {
 
 class WhisperEngine final : public Engine {
  public:
-  WhisperEngine(ContextPtr ctx, std::filesystem::path path)
+  WhisperEngine(WhisperContextPtr ctx, std::filesystem::path path)
       : ctx_(std::move(ctx)), path_(std::move(path)) {}
 
   std::string name() const override { return "whisper"; }
@@ -54,9 +52,31 @@ class WhisperEngine final : public Engine {
     if (options.language != "auto" && whisper_lang_id(options.language.c_str()) < 0) {
       throw Error(ErrorCode::invalid_argument, "unknown language '" + options.language + "'");
     }
+    std::error_code ec;
+    if (options.vad && !std::filesystem::is_regular_file(options.vad_model, ec)) {
+      throw Error(ErrorCode::not_found, "VAD model '" + options.vad_model + "' not found");
+    }
+    EngineOptions effective = options;
+    if (!whisper_is_multilingual(ctx_.get())) {
+      // Language detection needs the multilingual vocabulary; an English-only
+      // model can only mean English.
+      if (options.language != "auto" && options.language != "en") {
+        throw Error(ErrorCode::invalid_argument,
+                    path_.filename().string() + " is English-only; it cannot transcribe '" +
+                        options.language + "'");
+      }
+      effective.language = "en";
+    }
+    Transcript transcript;
+    transcript.duration = static_cast<double>(samples.size()) / kSampleRate;
+    if (samples.size() < kSampleRate / 10) {  // whisper.cpp refuses under 100 ms
+      transcript.language = effective.language == "auto" ? "" : effective.language;
+      return transcript;
+    }
     StatePtr state = acquire_state();
-    RunContext run{ctx_.get(), &callbacks, &options, stop};
-    whisper_full_params params = make_params(options, run);
+    RunContext run{ctx_.get(), &callbacks, &effective, stop};
+    whisper_full_params params = make_params(effective, run);
+    take_whisper_log();  // so a failure below reports only its own lines
 
     int status = whisper_full_with_state(ctx_.get(), state.get(), params, samples.data(),
                                          static_cast<int>(samples.size()));
@@ -65,15 +85,14 @@ class WhisperEngine final : public Engine {
       throw Error(ErrorCode::cancelled, "transcription cancelled");
     }
     if (status != 0) {
-      std::string detail = take_whisper_errors();
+      std::string detail = take_whisper_log().summary();
       // A failed run may leave the state half-written; drop it rather than reuse it.
       throw Error(ErrorCode::engine_failed, "whisper.cpp failed with status " +
                                                 std::to_string(status) +
                                                 (detail.empty() ? "" : ": " + detail));
     }
     flush_segments(state.get(), run);
-    Transcript transcript = collect(state.get(), options);
-    transcript.duration = static_cast<double>(samples.size()) / 16000.0;
+    collect(state.get(), effective, transcript);
     release_state(std::move(state));
     return transcript;
   }
@@ -156,65 +175,38 @@ class WhisperEngine final : public Engine {
     }
   }
 
-  Transcript collect(whisper_state* state, const EngineOptions& options) const {
-    Transcript transcript;
+  void collect(whisper_state* state, const EngineOptions& options, Transcript& transcript) const {
     transcript.language = whisper_lang_str(whisper_full_lang_id_from_state(state));
     const int total = whisper_full_n_segments_from_state(state);
     for (int i = 0; i < total; ++i) {
       Segment segment = read_segment(ctx_.get(), state, i, options.word_timestamps);
       if (!segment.text.empty()) transcript.segments.push_back(std::move(segment));
     }
-    return transcript;
   }
 
   StatePtr acquire_state() {
-    {
-      std::lock_guard lock(pool_mutex_);
-      if (!idle_states_.empty()) {
-        StatePtr state = std::move(idle_states_.back());
-        idle_states_.pop_back();
-        return state;
+    return states_.acquire([this] {
+      StatePtr state(whisper_init_state(ctx_.get()));
+      if (!state) {
+        throw Error(ErrorCode::engine_failed,
+                    "could not allocate a whisper.cpp state: " + take_whisper_log().summary());
       }
-    }
-    StatePtr state(whisper_init_state(ctx_.get()));
-    if (!state) {
-      throw Error(ErrorCode::engine_failed,
-                  "could not allocate a whisper.cpp state: " + take_whisper_errors());
-    }
-    return state;
+      return state;
+    });
   }
 
-  void release_state(StatePtr state) {
-    std::lock_guard lock(pool_mutex_);
-    idle_states_.push_back(std::move(state));
-  }
+  void release_state(StatePtr state) { states_.release(std::move(state)); }
 
-  ContextPtr ctx_;
+  WhisperContextPtr ctx_;
   std::filesystem::path path_;
-  std::mutex pool_mutex_;
-  std::vector<StatePtr> idle_states_;
+  IdlePool<StatePtr> states_;
 };
 
 }  // namespace
 
 std::unique_ptr<Engine> make_whisper_engine(const std::filesystem::path& model_path) {
-  install_whisper_log();
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(model_path, ec)) {
-    throw Error(ErrorCode::not_found, model_path.string() + ": no such model file");
-  }
-  whisper_context_params cparams = whisper_context_default_params();
-  cparams.use_gpu = true;     // used only when whisper.cpp was built with a GPU backend
-  cparams.flash_attn = true;  // whisper-cli's default
-  take_whisper_errors();
-  ContextPtr ctx(whisper_init_from_file_with_params_no_state(model_path.c_str(), cparams));
-  if (!ctx) {
-    std::string detail = take_whisper_errors();
-    throw Error(ErrorCode::model_invalid,
-                model_path.string() + ": not a loadable Whisper ggml model" +
-                    (detail.empty() ? "" : " (" + detail + ")"));
-  }
-  return std::make_unique<WhisperEngine>(std::move(ctx), model_path);
+  return std::make_unique<WhisperEngine>(load_whisper_model(model_path, /*use_gpu=*/true),
+                                         model_path);
 }
 
 }  // namespace soundscripter

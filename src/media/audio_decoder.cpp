@@ -180,6 +180,10 @@ void AudioDecoder::Impl::finish() {
   outcome.decoded_seconds = static_cast<double>(resampler.samples_out()) / kSampleRate;
   outcome.stated_seconds = media.info.duration;
   outcome.stated_is_estimate = media.duration_is_estimate;
+  if (media.duration_claimed_by_header > outcome.stated_seconds) {
+    outcome.stated_seconds = media.duration_claimed_by_header;
+    outcome.stated_is_estimate = false;
+  }
   outcome.stopped_because = stopped_because;
   outcome.damaged_packets_skipped = damaged_packets;
   const std::string file = media.info.path.string();
@@ -187,8 +191,10 @@ void AudioDecoder::Impl::finish() {
   // decodes to no samples and no transcript.
   bool expected_audio = outcome.stated_seconds > 0 || !stopped_because.empty() || damaged_packets > 0;
   if (resampler.samples_out() == 0 && expected_audio) {
-    no_audio_error = Error(ErrorCode::corrupt_media,
-                           no_audio_decoded_message(file, media.info.codec, outcome));
+    std::string message = no_audio_decoded_message(file, media.info.codec, outcome);
+    // A stop reason already carries FFmpeg's words.
+    if (stopped_because.empty()) message += log.detail();
+    no_audio_error = Error(ErrorCode::corrupt_media, message);
     return;
   }
   warnings = decode_warnings(file, outcome);

@@ -34,8 +34,13 @@ std::vector<std::string> decode_warnings(const std::string& file, const DecodeOu
   std::vector<std::string> warnings;
   bool short_of_stated = is_short_of_stated(outcome);
   std::string decoded = seconds_text(outcome.decoded_seconds);
-  if (short_of_stated && outcome.stopped_because.empty()) {
+  bool damaged = !outcome.stopped_because.empty() || outcome.damaged_packets_skipped > 0;
+  if (short_of_stated && !damaged) {
     warnings.push_back(file + ": truncated: decoded " + decoded + " of " + stated_text(outcome));
+  } else if (short_of_stated && outcome.stopped_because.empty()) {
+    // Skipped packets alone do not say whether the file also ends early.
+    warnings.push_back(file + ": truncated or damaged: decoded " + decoded + " of " +
+                       stated_text(outcome));
   } else if (short_of_stated) {
     warnings.push_back(file + ": truncated or damaged: decoding stopped at " + decoded + " of " +
                        stated_text(outcome) + " (" + outcome.stopped_because + ")");
@@ -56,6 +61,9 @@ std::string no_audio_decoded_message(const std::string& file, const std::string&
   std::string message = file + ": no decodable audio in its " + codec + " stream";
   if (!outcome.stopped_because.empty()) {
     message += " (" + outcome.stopped_because + ")";
+  } else if (outcome.damaged_packets_skipped > 0) {
+    message += " (all " + std::to_string(outcome.damaged_packets_skipped) +
+               " of its audio packets are damaged)";
   } else if (outcome.stated_seconds > 0) {
     message += " (the file states " + seconds_text(outcome.stated_seconds) +
                " but ends before any of it)";

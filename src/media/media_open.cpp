@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "media/container_sniff.hpp"
+#include "media/wav_header.hpp"
 #include "util/error.hpp"
 
 namespace soundscripter {
@@ -190,6 +191,10 @@ OpenedMedia open_media(const fs::path& path, FfmpegLog& log) {
   media.info.duration = stated_duration(format, stream);
   media.info.has_video = first_real_video_stream(format) != nullptr;
   media.duration_is_estimate = format.duration_estimation_method == AVFMT_DURATION_FROM_BITRATE;
+  if (container == "wav") {
+    auto claimed = wav_header_seconds(read_head(path, 64 * 1024));
+    if (claimed && *claimed > media.info.duration) media.duration_claimed_by_header = *claimed;
+  }
   return media;
 }
 

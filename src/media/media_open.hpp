@@ -22,6 +22,9 @@ struct OpenedMedia {
   // The stated duration was guessed from the bitrate and file size (raw MP3
   // without a Xing header, ...), so a shortfall is not proof of truncation.
   bool duration_is_estimate = false;
+  // What a WAV header claims when that is longer than FFmpeg states (FFmpeg
+  // ignores a data size larger than the file); 0 otherwise.
+  double duration_claimed_by_header = 0;
 };
 
 // Opens `path` and picks its best audio stream; every other stream is set to

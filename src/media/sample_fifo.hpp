@@ -18,6 +18,9 @@ class SampleFifo {
  public:
   std::size_t size() const { return buffer_.size() - head_; }
   bool empty() const { return size() == 0; }
+  // Samples in storage, counting the handed-out front not yet reclaimed:
+  // what the memory bound is about.
+  std::size_t stored() const { return buffer_.size(); }
 
   // Room for `count` more samples at the back; write them, then commit().
   float* prepare(std::size_t count) {

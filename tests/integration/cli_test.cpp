@@ -8,8 +8,9 @@ namespace {
 
 TEST(Cli, UnknownSubcommandFailsWithUsage) {
   auto result = run_process({soundscripter_binary(), "no-such-command"});
-  EXPECT_NE(result.exit_code, 0);
-  EXPECT_NE(result.err.find("no-such-command"), std::string::npos) << result.err;
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("unknown command 'no-such-command'"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("transcribe"), std::string::npos) << result.err;
 }
 
 }  // namespace

@@ -36,6 +36,16 @@ std::string normalized_lines(const std::string& text) {
   return out;
 }
 
+// Greedy, no fallback, English: how random-weight models run fast.
+EngineOptions fast_options() {
+  EngineOptions options;
+  options.threads = 2;
+  options.beam_size = 1;
+  options.no_fallback = true;
+  options.language = "en";
+  return options;
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
@@ -90,12 +100,8 @@ TEST(WhisperEngine, TextMatchesWhisperCli) {
 
 TEST(WhisperEngine, ReportsSegmentsAsTheyAreDecodedAndWordTimes) {
   auto engine = load_engine({"whisper", random_whisper_model("test").string()});
-  EngineOptions options;
-  options.beam_size = 1;
-  options.no_fallback = true;
-  options.language = "en";
+  EngineOptions options = fast_options();
   options.word_timestamps = true;
-  options.threads = 2;
   std::vector<Segment> streamed;
   TranscriptionCallbacks callbacks;
   callbacks.on_segment = [&](const Segment& s) { streamed.push_back(s); };
@@ -115,16 +121,52 @@ TEST(WhisperEngine, ReportsSegmentsAsTheyAreDecodedAndWordTimes) {
   EXPECT_TRUE(any_words);
 }
 
+TEST(WhisperEngine, VadWithTheSileroModelKeepsSpeechInsideTheFile) {
+  auto engine = load_engine({"whisper", random_whisper_model("test").string()});
+  EngineOptions options = fast_options();
+  options.vad = true;
+  options.vad_model = silero_vad_model().string();
+  Transcript transcript = transcribe_media(jfk_wav(), *engine, options, {}, {}, {});
+  ASSERT_FALSE(transcript.segments.empty());
+  for (const auto& segment : transcript.segments) {
+    EXPECT_GE(segment.start, 0.0);
+    EXPECT_LE(segment.end, transcript.duration + 0.01);
+  }
+  options.vad_model = "/nonexistent/silero.bin";
+  try {
+    transcribe_media(jfk_wav(), *engine, options, {}, {}, {});
+    FAIL() << "expected not_found for a missing VAD model";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::not_found);
+    EXPECT_NE(std::string(error.what()).find("silero.bin"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("jfk.wav"), std::string::npos) << error.what();
+  }
+}
+
+TEST(WhisperEngine, EnglishOnlyModelRefusesAnotherLanguageButTakesAuto) {
+  auto engine = load_engine({"whisper", random_whisper_model("test").string()});
+  EngineOptions options = fast_options();
+  options.language = "de";
+  std::vector<float> audio = decode_whole_file(jfk_wav());
+  try {
+    engine->transcribe(audio, options, {}, {});
+    FAIL() << "expected invalid_argument";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::invalid_argument);
+    EXPECT_NE(std::string(error.what()).find("English-only"), std::string::npos);
+  }
+  options.language = "auto";
+  EXPECT_EQ(engine->transcribe(audio, options, {}, {}).language, "en");
+}
+
 TEST(WhisperEngine, StopEndsARunWithinOneSecond) {
   auto engine = load_engine({"whisper", random_whisper_model("tiny").string()});
   // Two minutes of speech: far longer than the test waits.
   std::vector<float> jfk = decode_whole_file(jfk_wav());
   std::vector<float> samples;
   while (samples.size() < 120u * kSampleRate) samples.insert(samples.end(), jfk.begin(), jfk.end());
-  EngineOptions options;
-  options.threads = 2;
-  options.beam_size = 1;
-  options.language = "en";
+  EngineOptions options = fast_options();
+  options.no_fallback = false;  // the slow path: retries at higher temperatures
   std::stop_source stop;
   auto run = std::async(std::launch::async, [&] {
     engine->transcribe(samples, options, {}, stop.get_token());

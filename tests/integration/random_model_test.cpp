@@ -8,8 +8,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <ostream>
 #include <string>
 
 #include "models/model_check.hpp"
@@ -31,6 +33,9 @@ struct ShapeCase {
   std::string type;        // whisper.cpp's name for the layer count
   int state, heads, layers, text_ctx;
 };
+
+// Names the case in test output instead of dumping its bytes.
+void PrintTo(const ShapeCase& shape_case, std::ostream* out) { *out << shape_case.label; }
 
 class random_model_shape : public ::testing::TestWithParam<ShapeCase> {};
 
@@ -61,7 +66,7 @@ INSTANTIATE_TEST_SUITE_P(
                       ShapeCase{"test_multilingual", "test", true, 0, "unknown", 64, 2, 1, 64},
                       ShapeCase{"test_ctx32", "test", false, 32, "unknown", 64, 2, 1, 32},
                       ShapeCase{"tiny", "tiny", false, 0, "tiny", 384, 6, 4, 448}),
-    [](const auto& info) { return info.param.label; });
+    [](const ::testing::TestParamInfo<ShapeCase>& shape_case) { return shape_case.param.label; });
 
 // A scratch directory per test, so damaged copies never reach the model cache.
 fs::path scratch_dir(const std::string& name) {
@@ -105,6 +110,29 @@ TEST(random_model_check, AModelCutInsideItsLastTensorIsInvalid) {
   const auto model = random_whisper_model("test");
   const auto dir = scratch_dir("cut");
   expect_invalid_naming_file(truncated_copy(model, dir / "cut.bin", fs::file_size(model) - 8));
+}
+
+// The bytes before the first tensor: header, mel filters and vocabulary.
+std::uintmax_t weights_offset(const fs::path& model) {
+  std::ifstream in(model, std::ios::binary);
+  auto read_i32 = [&] {
+    std::int32_t value = 0;
+    in.read(reinterpret_cast<char*>(&value), sizeof value);
+    return value;
+  };
+  in.seekg(12 * 4);  // magic and 11 hyperparameters
+  const std::int32_t n_mels = read_i32(), n_bins = read_i32();
+  in.seekg(static_cast<std::streamoff>(n_mels) * n_bins * 4, std::ios::cur);
+  const std::int32_t n_tokens = read_i32();
+  for (std::int32_t i = 0; i < n_tokens; ++i) in.seekg(read_i32(), std::ios::cur);
+  return static_cast<std::uintmax_t>(in.tellg());
+}
+
+// whisper.cpp alone loads this as an "empty model for testing".
+TEST(random_model_check, AModelWithoutWeightsIsInvalid) {
+  const auto model = random_whisper_model("test");
+  const auto dir = scratch_dir("no_weights");
+  expect_invalid_naming_file(truncated_copy(model, dir / "no-weights.bin", weights_offset(model)));
 }
 
 TEST(random_model_check, ATextFileIsInvalid) {

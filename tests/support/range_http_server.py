@@ -8,7 +8,10 @@ Python 3 standard library only. Listens on 127.0.0.1 at a free port and
 prints "PORT <n>" on stdout once it accepts connections. Exits when stdin
 closes, so it never outlives the test that started it.
 
-  range_http_server.py --dir DIR [--log FILE] [--drop-after BYTES]
+  range_http_server.py --dir DIR [--log FILE] [--drop-after BYTES] [--ignore-ranges]
+
+--ignore-ranges answers every request with the whole file (200), as some
+servers and proxies do, to check that the client then starts over.
 
 GET /redirect/NAME answers 302 to /NAME, to exercise redirect following.
 """
@@ -23,7 +26,7 @@ import threading
 RANGE_PATTERN = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def make_handler(root, log_path, drop_after):
+def make_handler(root, log_path, drop_after, ignore_ranges):
     log_lock = threading.Lock()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -61,7 +64,7 @@ def make_handler(root, log_path, drop_after):
 
         def byte_range(self, size):
             """(start, end) inclusive, None for the whole file, or "unsatisfiable"."""
-            header = self.headers.get("Range")
+            header = None if ignore_ranges else self.headers.get("Range")
             match = RANGE_PATTERN.match(header or "")
             if not match or (not match.group(1) and not match.group(2)):
                 return None
@@ -131,10 +134,12 @@ def main():
     parser.add_argument("--log", help="append one line per request here")
     parser.add_argument("--drop-after", type=int, default=0,
                         help="close each response after this many body bytes (0: never)")
+    parser.add_argument("--ignore-ranges", action="store_true",
+                        help="always send the whole file with 200, ignoring Range")
     args = parser.parse_args()
 
     root = os.path.realpath(args.dir)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(root, args.log, args.drop_after))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(root, args.log, args.drop_after, args.ignore_ranges))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print("PORT %d" % server.server_address[1], flush=True)

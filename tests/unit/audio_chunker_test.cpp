@@ -42,8 +42,9 @@ TEST(FindSilenceCut, LandsInsideTheQuietGap) {
 }
 
 TEST(AudioChunker, ChunksCoverTheStreamContiguouslyAndCutAtSilences) {
-  // 100 s with gaps at 27 s and 58 s; 30 s chunks searched over their last 10 s.
-  auto samples = tone_with_gaps(100, {27.0, 58.0, 85.0});
+  // 100 s with gaps at 27, 52 and 80 s; 30 s chunks searched over their last
+  // 10 s: the cuts land in the gaps, each within reach of the one before.
+  auto samples = tone_with_gaps(100, {27.0, 52.0, 80.0});
   AudioChunker chunker(source_over(samples), {30, 10});
   std::vector<AudioChunk> chunks;
   while (auto chunk = chunker.next()) chunks.push_back(std::move(*chunk));
@@ -64,8 +65,11 @@ TEST(AudioChunker, ChunksCoverTheStreamContiguouslyAndCutAtSilences) {
   EXPECT_GT(first_cut, 27.0);
   EXPECT_LT(first_cut, 27.3);
   double second_cut = static_cast<double>(chunks[2].start_sample) / kSampleRate;
-  EXPECT_GT(second_cut, 58.0);
-  EXPECT_LT(second_cut, 58.3);
+  EXPECT_GT(second_cut, 52.0);
+  EXPECT_LT(second_cut, 52.3);
+  double third_cut = static_cast<double>(chunks[3].start_sample) / kSampleRate;
+  EXPECT_GT(third_cut, 80.0);
+  EXPECT_LT(third_cut, 80.3);
 }
 
 TEST(AudioChunker, ZeroLengthMeansOneChunk) {
