@@ -46,9 +46,11 @@ Measurement decode_once(const char* path) {
   }
   Measurement measurement;
   measurement.format = decoder.info().container + "/" + decoder.info().codec;
-  measurement.audio_seconds = static_cast<double>(decoder.samples_read()) / soundscripter::kSampleRate;
+  measurement.audio_seconds =
+      static_cast<double>(decoder.samples_read()) / soundscripter::kSampleRate;
   measurement.decode_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  for (const auto& warning : decoder.warnings()) std::fprintf(stderr, "warning: %s\n", warning.c_str());
+  for (const auto& warning : decoder.warnings())
+    std::fprintf(stderr, "warning: %s\n", warning.c_str());
   return measurement;
 }
 

@@ -61,7 +61,8 @@ struct AudioDecoder::Impl {
 
   bool draining = false;  // the demuxer is done; the decoder hands out what it holds
   bool finished = false;
-  std::string stopped_because;  // why decoding ended before the end of the file
+  std::string stopped_because;     // why decoding ended before the end of the file
+  std::string conversion_problem;  // the last frame the resampler refused
   int damaged_packets = 0;
   int damaged_in_a_row = 0;
   int stalls_in_a_row = 0;
@@ -76,7 +77,8 @@ AudioDecoder::Impl::Impl(const std::filesystem::path& path) : media(open_media(p
 
   const AVStream& stream = *media.format->streams[media.info.stream_index];
   if (int result = avcodec_parameters_to_context(codec.get(), stream.codecpar); result < 0) {
-    fail(ErrorCode::corrupt_media, "the " + media.info.codec + " stream's parameters are unusable (" +
+    fail(ErrorCode::corrupt_media, "the " + media.info.codec +
+                                       " stream's parameters are unusable (" +
                                        av::error_text(result) + ")");
   }
   // The decoder needs the stream's time base to honour the encoder delay
@@ -112,12 +114,16 @@ void AudioDecoder::Impl::decode_until_samples_or_end() {
   while (fifo.empty() && !finished) {
     int result = avcodec_receive_frame(codec.get(), frame.get());
     if (result == 0) {
-      damaged_in_a_row = 0;
       stalls_in_a_row = 0;
       try {
         resampler.convert(*frame, fifo);
+        damaged_in_a_row = 0;
       } catch (const Error& error) {
-        throw error.with_context(media.info.path.string());
+        // Damage can decode into a frame no converter takes (AAC noise
+        // declaring 23 channels); skip it like a damaged packet rather than
+        // lose the whole file to one frame.
+        conversion_problem = error.what();
+        count_damaged_packet(AVERROR_INVALIDDATA);
       }
       av_frame_unref(frame.get());
     } else if (result == AVERROR_EOF) {
@@ -145,9 +151,9 @@ void AudioDecoder::Impl::feed_one_packet() {
     return;
   }
   if (result < 0) {
-    start_draining(result == AVERROR_EOF ? std::string()
-                                         : "cannot read further: " + av::error_text(result) +
-                                               log.detail());
+    start_draining(result == AVERROR_EOF
+                       ? std::string()
+                       : "cannot read further: " + av::error_text(result) + log.detail());
     return;
   }
   stalls_in_a_row = 0;
@@ -161,8 +167,8 @@ void AudioDecoder::Impl::feed_one_packet() {
 void AudioDecoder::Impl::count_damaged_packet(int averror) {
   ++damaged_packets;
   if (++damaged_in_a_row >= kMaxDamagedPacketsInARow && !draining) {
-    start_draining(std::to_string(damaged_in_a_row) + " damaged packets in a row: " +
-                   av::error_text(averror) + log.detail());
+    start_draining(std::to_string(damaged_in_a_row) +
+                   " damaged packets in a row: " + av::error_text(averror) + log.detail());
   }
 }
 
@@ -189,11 +195,15 @@ void AudioDecoder::Impl::finish() {
   const std::string file = media.info.path.string();
   // An empty recording (a WAV with no data, stating 0 s) is not damage: it
   // decodes to no samples and no transcript.
-  bool expected_audio = outcome.stated_seconds > 0 || !stopped_because.empty() || damaged_packets > 0;
+  bool expected_audio =
+      outcome.stated_seconds > 0 || !stopped_because.empty() || damaged_packets > 0;
   if (resampler.samples_out() == 0 && expected_audio) {
     std::string message = no_audio_decoded_message(file, media.info.codec, outcome);
-    // A stop reason already carries FFmpeg's words.
-    if (stopped_because.empty()) message += log.detail();
+    // A stop reason already carries FFmpeg's words; a file that merely ends
+    // early has nothing FFmpeg said worth adding.
+    if (stopped_because.empty() && damaged_packets > 0) {
+      message += conversion_problem.empty() ? log.detail() : " (" + conversion_problem + ")";
+    }
     no_audio_error = Error(ErrorCode::corrupt_media, message);
     return;
   }

@@ -14,6 +14,7 @@
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavformat/avio.h>
 #include <libavutil/error.h>
 #include <libavutil/frame.h>
 #include <libswresample/swresample.h>
@@ -33,6 +34,9 @@ struct FrameFreer {
 struct PacketFreer {
   void operator()(AVPacket* packet) const { av_packet_free(&packet); }
 };
+struct IoContextCloser {
+  void operator()(AVIOContext* io) const { avio_closep(&io); }
+};
 struct ResamplerFreer {
   void operator()(SwrContext* context) const { swr_free(&context); }
 };
@@ -42,6 +46,9 @@ using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextFreer>;
 using FramePtr = std::unique_ptr<AVFrame, FrameFreer>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
 using ResamplerPtr = std::unique_ptr<SwrContext, ResamplerFreer>;
+// Owned by us, not by the format context, when we open the file ourselves
+// (AVFMT_FLAG_CUSTOM_IO): avformat_close_input leaves it open.
+using IoContextPtr = std::unique_ptr<AVIOContext, IoContextCloser>;
 
 // FFmpeg's own description of an AVERROR code ("Invalid data found when
 // processing input"), so messages use the library's words.

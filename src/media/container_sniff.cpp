@@ -23,6 +23,7 @@ struct Signature {
 };
 
 // Only signatures long enough that text or noise will not match them by chance.
+// clang-format off
 constexpr std::array kSignatures = {
     Signature{0, "RIFF", "wav"},  // also AVI and WebP; refined below
     Signature{0, "RF64", "wav"},
@@ -36,6 +37,7 @@ constexpr std::array kSignatures = {
     Signature{0, "caff", "caf"},
     Signature{0, "0&\xb2\x75\x8e\x66\xcf\x11", "asf"},
 };
+// clang-format on
 
 }  // namespace
 

@@ -24,9 +24,8 @@ std::string stated_text(const DecodeOutcome& outcome) {
 bool is_short_of_stated(const DecodeOutcome& outcome) {
   if (outcome.stated_seconds <= 0) return false;
   double shortfall = outcome.stated_seconds - outcome.decoded_seconds;
-  double tolerance = outcome.stated_is_estimate
-                         ? std::max(2.0, 0.10 * outcome.stated_seconds)
-                         : std::max(0.5, 0.02 * outcome.stated_seconds);
+  double tolerance = outcome.stated_is_estimate ? std::max(2.0, 0.10 * outcome.stated_seconds)
+                                                : std::max(0.5, 0.02 * outcome.stated_seconds);
   return shortfall > tolerance;
 }
 
@@ -65,8 +64,8 @@ std::string no_audio_decoded_message(const std::string& file, const std::string&
     message += " (all " + std::to_string(outcome.damaged_packets_skipped) +
                " of its audio packets are damaged)";
   } else if (outcome.stated_seconds > 0) {
-    message += " (the file states " + seconds_text(outcome.stated_seconds) +
-               " but ends before any of it)";
+    message +=
+        " (the file states " + seconds_text(outcome.stated_seconds) + " but ends before any of it)";
   }
   return message;
 }

@@ -30,6 +30,6 @@ std::vector<std::string> decode_warnings(const std::string& file, const DecodeOu
 
 // The message for Error(corrupt_media) when not one sample could be decoded.
 std::string no_audio_decoded_message(const std::string& file, const std::string& codec,
-                                      const DecodeOutcome& outcome);
+                                     const DecodeOutcome& outcome);
 
 }  // namespace soundscripter

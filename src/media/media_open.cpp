@@ -1,8 +1,9 @@
 // Opening a file and choosing its audio stream; see media_open.hpp.
 //
 // The order of the checks is the order a person would ask in: does the file
-// exist, has it any bytes, is it media at all, is it a picture or text that
-// FFmpeg happens to open, has it audio, can that audio be decoded.
+// exist, has it any bytes, is it media at all (and not a list of other
+// files), is it a picture or text that FFmpeg happens to open, has it audio,
+// can that audio be decoded.
 #include "media/media_open.hpp"
 
 #include <array>
@@ -44,10 +45,35 @@ std::vector<std::byte> read_head(const fs::path& path, std::size_t max_bytes) {
   return head;
 }
 
+// Opens the file through FFmpeg's "file" protocol alone: the "file:" prefix
+// keeps a name such as "concat:a.mp3" or "http:x" from being read as a URL.
+av::IoContextPtr open_file_only(const fs::path& path) {
+  AVIOContext* raw = nullptr;
+  int result =
+      avio_open2(&raw, ("file:" + path.string()).c_str(), AVIO_FLAG_READ, nullptr, nullptr);
+  if (result == AVERROR(ENOENT)) fail(ErrorCode::not_found, path, "no such file");
+  if (result < 0) fail(ErrorCode::not_found, path, "cannot be read: " + av::error_text(result));
+  return av::IoContextPtr(raw);
+}
+
+// Set by refuse_other_files on the thread that opens a file; demuxers call
+// io_open from inside avformat_open_input, on that same thread.
+thread_local bool refused_another_file = false;
+
+// Installed as the format context's io_open, which demuxers call to open
+// any file besides the one we handed them (playlist entries, segments, data
+// references): all are refused.
+int refuse_other_files(AVFormatContext*, AVIOContext**, const char*, int, AVDictionary**) {
+  refused_another_file = true;
+  return AVERROR(EPERM);
+}
+
 [[noreturn]] void fail_to_open(const fs::path& path, int averror, const FfmpegLog& log) {
-  if (averror == AVERROR(ENOENT)) fail(ErrorCode::not_found, path, "no such file");
-  if (averror == AVERROR(EACCES) || averror == AVERROR(EPERM)) {
-    fail(ErrorCode::not_found, path, "cannot be read: " + av::error_text(averror));
+  // The names it lists stay out of the message: resolved by FFmpeg they are
+  // paths on the server, not what the uploader wrote.
+  if (refused_another_file) {
+    fail(ErrorCode::unsupported_media, path,
+         "a playlist or list of other files, not media itself (only the file itself is read)");
   }
   auto head = read_head(path, 512);
   if (auto container = sniff_container(head); !container.empty()) {
@@ -56,14 +82,16 @@ std::vector<std::byte> read_head(const fs::path& path, std::size_t max_bytes) {
              " file, but its header is cut short or damaged (" + av::error_text(averror) + ")" +
              log.detail());
   }
-  if (looks_like_text(head)) fail(ErrorCode::unsupported_media, path, "a text file, not audio or video");
+  if (looks_like_text(head)) {
+    fail(ErrorCode::unsupported_media, path, "a text file, not audio or video");
+  }
   fail(ErrorCode::unsupported_media, path,
        "not an audio or video file FFmpeg can read (" + av::error_text(averror) + ")" +
            log.detail());
 }
 
-// Demuxers that FFmpeg picks for still pictures ("png_pipe", "image2") or
-// for text shown as video ("tty"): their video stream is not a recording.
+// Demuxers that FFmpeg picks for still pictures ("png_pipe", "image2"):
+// their video stream is one picture, not a recording.
 bool is_picture_container(std::string_view name) {
   return name == "image2" || name.ends_with("_pipe") || name == "webp";
 }
@@ -90,12 +118,14 @@ bool has_stream_of_type(const AVFormatContext& format, AVMediaType type) {
 [[noreturn]] void fail_without_audio(const fs::path& path, const AVFormatContext& format) {
   std::string container = format.iformat->name;
   const AVStream* video = first_real_video_stream(format);
-  if (container == "tty") fail(ErrorCode::unsupported_media, path, "a text file, not audio or video");
-  if (is_picture_container(container) || (video == nullptr && has_stream_of_type(format, AVMEDIA_TYPE_VIDEO))) {
-    const AVStream* picture = video ? video : format.streams[0];
-    fail(ErrorCode::unsupported_media, path,
-         std::string("an image (") + avcodec_get_name(picture->codecpar->codec_id) +
-             "), not audio or video");
+  if (container == "tty") {
+    fail(ErrorCode::unsupported_media, path, "a text file, not audio or video");
+  }
+  if (is_picture_container(container) ||
+      (video == nullptr && has_stream_of_type(format, AVMEDIA_TYPE_VIDEO))) {
+    const AVStream* picture = video ? video : format.nb_streams > 0 ? format.streams[0] : nullptr;
+    std::string codec = picture ? avcodec_get_name(picture->codecpar->codec_id) : container;
+    fail(ErrorCode::unsupported_media, path, "an image (" + codec + "), not audio or video");
   }
   if (video != nullptr) {
     fail(ErrorCode::no_audio_stream, path,
@@ -123,12 +153,19 @@ OpenedMedia open_media(const fs::path& path, FfmpegLog& log) {
   FfmpegLogScope log_scope(log);
   require_nonempty_file(path);
 
-  AVFormatContext* raw_format = nullptr;
-  // On failure FFmpeg frees the context itself and nulls the pointer.
+  OpenedMedia media;
+  media.file = open_file_only(path);
+  AVFormatContext* raw_format = avformat_alloc_context();
+  if (raw_format == nullptr) fail(ErrorCode::internal, path, "out of memory opening the file");
+  raw_format->pb = media.file.get();
+  raw_format->flags |= AVFMT_FLAG_CUSTOM_IO;
+  raw_format->io_open = refuse_other_files;
+  refused_another_file = false;
+  // On failure FFmpeg frees the context itself and nulls the pointer; the
+  // name is still passed because probing looks at its extension.
   if (int result = avformat_open_input(&raw_format, path.c_str(), nullptr, nullptr); result < 0) {
     fail_to_open(path, result, log);
   }
-  OpenedMedia media;
   media.format.reset(raw_format);
   AVFormatContext& format = *media.format;
   const std::string container = format.iformat->name;
@@ -154,8 +191,8 @@ OpenedMedia open_media(const fs::path& path, FfmpegLog& log) {
   }
   if (index < 0) {
     fail(ErrorCode::corrupt_media, path,
-         "a " + container + " file whose audio stream cannot be chosen (" +
-             av::error_text(index) + ")" + log.detail());
+         "a " + container + " file whose audio stream cannot be chosen (" + av::error_text(index) +
+             ")" + log.detail());
   }
 
   const AVStream& stream = *format.streams[index];

@@ -16,6 +16,7 @@
 namespace soundscripter {
 
 struct OpenedMedia {
+  av::IoContextPtr file;  // declared first so the format context closes before it
   av::FormatContextPtr format;
   const AVCodec* decoder = nullptr;  // for the chosen audio stream
   MediaInfo info;
@@ -30,6 +31,11 @@ struct OpenedMedia {
 // Opens `path` and picks its best audio stream; every other stream is set to
 // be skipped by the demuxer. FFmpeg's messages go to `log`. Throws Error with
 // not_found, empty_input, unsupported_media, no_audio_stream or corrupt_media.
+//
+// Only `path` itself is ever read: FFmpeg's playlist and concat demuxers
+// (HLS, ffconcat) and MP4 data references would otherwise open the files an
+// uploaded text names, and a service would transcribe another user's upload
+// or send requests to the network on an attacker's behalf.
 OpenedMedia open_media(const std::filesystem::path& path, FfmpegLog& log);
 
 }  // namespace soundscripter

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -39,28 +40,48 @@ bool Resampler::matches(const AVFrame& frame) const {
          av_channel_layout_compare(&frame.ch_layout, &input_layout_) == 0;
 }
 
+int Resampler::build_context(const AVFrame& frame, bool average_all_channels) {
+  AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+  AVChannelLayout input{};
+  if (average_all_channels) {
+    input.order = AV_CHANNEL_ORDER_UNSPEC;
+    input.nb_channels = frame.ch_layout.nb_channels;
+  } else {
+    input = usable_layout(frame.ch_layout);
+  }
+  SwrContext* raw = nullptr;
+  int result =
+      swr_alloc_set_opts2(&raw, &mono, AV_SAMPLE_FMT_FLT, kSampleRate, &input,
+                          static_cast<AVSampleFormat>(frame.format), frame.sample_rate, 0, nullptr);
+  av_channel_layout_uninit(&input);
+  context_.reset(raw);
+  if (result < 0) return result;
+  if (average_all_channels) {
+    std::vector<double> weights(static_cast<std::size_t>(frame.ch_layout.nb_channels),
+                                1.0 / frame.ch_layout.nb_channels);
+    result = swr_set_matrix(context_.get(), weights.data(), frame.ch_layout.nb_channels);
+  } else {
+    // With float output swresample would otherwise sum the channels at full
+    // gain (stereo to mono at 1.41), pushing loud passages past 1.0.
+    result = av_opt_set_double(context_.get(), "rematrix_maxval", 1.0, 0);
+  }
+  if (result >= 0) result = swr_init(context_.get());
+  if (result < 0) context_.reset();
+  return result;
+}
+
 void Resampler::configure_for(const AVFrame& frame) {
   av_channel_layout_uninit(&input_layout_);
   av_channel_layout_copy(&input_layout_, &frame.ch_layout);
   input_rate_ = frame.sample_rate;
   input_format_ = frame.format;
 
-  AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
-  AVChannelLayout input = usable_layout(frame.ch_layout);
-  SwrContext* raw = nullptr;
-  int result = swr_alloc_set_opts2(&raw, &mono, AV_SAMPLE_FMT_FLT, kSampleRate, &input,
-                                   static_cast<AVSampleFormat>(frame.format), frame.sample_rate,
-                                   0, nullptr);
-  av_channel_layout_uninit(&input);
-  context_.reset(raw);
-  if (result >= 0) {
-    // With float output swresample would otherwise sum the channels at full
-    // gain (stereo to mono at 1.41), pushing loud passages past 1.0.
-    av_opt_set_double(context_.get(), "rematrix_maxval", 1.0, 0);
-    result = swr_init(context_.get());
-  }
+  int result = build_context(frame, false);
+  // swresample knows how to mix down only the layouts it can name; for
+  // others (23 channels, an ambisonic WAV without a channel mask) an equal
+  // average of every channel is the honest mono.
+  if (result < 0) result = build_context(frame, true);
   if (result < 0) {
-    context_.reset();
     throw Error(ErrorCode::unsupported_media,
                 "cannot convert audio of " + std::to_string(frame.ch_layout.nb_channels) +
                     " channels at " + std::to_string(frame.sample_rate) + " Hz to 16 kHz mono (" +

@@ -22,7 +22,9 @@ class Resampler {
   Resampler& operator=(const Resampler&) = delete;
 
   // Converts the frame and appends the result to out. Throws
-  // Error(unsupported_media) when libswresample cannot convert this input.
+  // Error(unsupported_media) when libswresample cannot convert this input
+  // (more than 64 channels, an unknown sample format, a rate of 0); the
+  // converter is then unset and the next frame configures it afresh.
   void convert(const AVFrame& frame, SampleFifo& out);
 
   // Appends the samples the filter still holds back; call once at the end.
@@ -34,6 +36,8 @@ class Resampler {
  private:
   bool matches(const AVFrame& frame) const;
   void configure_for(const AVFrame& frame);
+  // Makes context_ for the frame's input, returning an AVERROR on failure.
+  int build_context(const AVFrame& frame, bool average_all_channels);
   void run(const std::uint8_t* const* input, int input_samples, SampleFifo& out);
 
   av::ResamplerPtr context_;

@@ -60,20 +60,20 @@ fs::path cached(const std::string& name, const std::function<void(const fs::path
 }
 
 void run_ffmpeg(const std::vector<std::string>& arguments) {
-  std::vector<std::string> argv = {"ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y"};
+  std::vector<std::string> argv = {"ffmpeg",    "-nostdin", "-hide_banner",
+                                   "-loglevel", "error",    "-y"};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   ProcessResult result = run_process(argv, kFfmpegTimeoutSeconds);
   if (result.exit_code != 0) {
     std::string command;
     for (const auto& argument : argv) command += argument + " ";
-    throw std::runtime_error("ffmpeg failed (" + std::to_string(result.exit_code) + "): " +
-                             command + "\n" + result.err);
+    throw std::runtime_error("ffmpeg failed (" + std::to_string(result.exit_code) +
+                             "): " + command + "\n" + result.err);
   }
 }
 
 bool ffmpeg_has_encoder(const std::string& name) {
-  static const std::string encoders =
-      run_process({"ffmpeg", "-hide_banner", "-encoders"}, 60).out;
+  static const std::string encoders = run_process({"ffmpeg", "-hide_banner", "-encoders"}, 60).out;
   return encoders.find(" " + name + " ") != std::string::npos;
 }
 
@@ -89,14 +89,22 @@ std::vector<std::string> video_codec_arguments(MediaFormat format) {
 
 std::vector<std::string> audio_codec_arguments(MediaFormat format) {
   switch (format) {
-    case MediaFormat::wav: return {"-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le"};
-    case MediaFormat::wav_44k_stereo: return {"-ar", "44100", "-ac", "2", "-c:a", "pcm_s16le"};
-    case MediaFormat::mp3: return {"-c:a", "libmp3lame", "-b:a", "64k"};
-    case MediaFormat::opus: return {"-c:a", "libopus", "-b:a", "32k"};
-    case MediaFormat::flac: return {"-c:a", "flac"};
-    case MediaFormat::m4a: return {"-c:a", "aac", "-b:a", "64k"};
-    case MediaFormat::mp4_video: return {"-c:a", "aac", "-b:a", "64k"};
-    case MediaFormat::webm_video: return {"-c:a", "libopus", "-b:a", "32k"};
+    case MediaFormat::wav:
+      return {"-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le"};
+    case MediaFormat::wav_44k_stereo:
+      return {"-ar", "44100", "-ac", "2", "-c:a", "pcm_s16le"};
+    case MediaFormat::mp3:
+      return {"-c:a", "libmp3lame", "-b:a", "64k"};
+    case MediaFormat::opus:
+      return {"-c:a", "libopus", "-b:a", "32k"};
+    case MediaFormat::flac:
+      return {"-c:a", "flac"};
+    case MediaFormat::m4a:
+      return {"-c:a", "aac", "-b:a", "64k"};
+    case MediaFormat::mp4_video:
+      return {"-c:a", "aac", "-b:a", "64k"};
+    case MediaFormat::webm_video:
+      return {"-c:a", "libopus", "-b:a", "32k"};
   }
   throw std::logic_error("unknown MediaFormat");
 }
@@ -104,13 +112,20 @@ std::vector<std::string> audio_codec_arguments(MediaFormat format) {
 std::string extension_of(MediaFormat format) {
   switch (format) {
     case MediaFormat::wav:
-    case MediaFormat::wav_44k_stereo: return ".wav";
-    case MediaFormat::mp3: return ".mp3";
-    case MediaFormat::opus: return ".opus";
-    case MediaFormat::flac: return ".flac";
-    case MediaFormat::m4a: return ".m4a";
-    case MediaFormat::mp4_video: return ".mp4";
-    case MediaFormat::webm_video: return ".webm";
+    case MediaFormat::wav_44k_stereo:
+      return ".wav";
+    case MediaFormat::mp3:
+      return ".mp3";
+    case MediaFormat::opus:
+      return ".opus";
+    case MediaFormat::flac:
+      return ".flac";
+    case MediaFormat::m4a:
+      return ".m4a";
+    case MediaFormat::mp4_video:
+      return ".mp4";
+    case MediaFormat::webm_video:
+      return ".webm";
   }
   throw std::logic_error("unknown MediaFormat");
 }
@@ -122,8 +137,8 @@ bool is_video(MediaFormat format) {
 // Encodes the audio that audio_input names (ffmpeg input arguments) into
 // `output`; videos get a plain colour picture as stream 0. seconds > 0 cuts
 // the output there (needed when the input loops forever).
-void encode(const fs::path& output, const std::vector<std::string>& audio_input,
-            MediaFormat format, double seconds) {
+void encode(const fs::path& output, const std::vector<std::string>& audio_input, MediaFormat format,
+            double seconds) {
   std::vector<std::string> arguments;
   if (is_video(format)) {
     arguments = {"-f", "lavfi", "-i", "color=c=navy:s=160x120:r=25"};
@@ -161,7 +176,6 @@ std::size_t data_chunk_offset(const std::vector<char>& wav) {
   return static_cast<std::size_t>(found - wav.begin());
 }
 
-
 void put_little_endian_32(std::vector<char>& bytes, std::size_t offset, std::uint32_t value) {
   for (int i = 0; i < 4; ++i) bytes[offset + i] = static_cast<char>((value >> (8 * i)) & 0xFF);
 }
@@ -179,10 +193,24 @@ std::size_t offset_of(const std::vector<char>& bytes, const std::string& tag) {
   return static_cast<std::size_t>(found - bytes.begin());
 }
 
+// Copies an MP4 made by ffmpeg with its audio bytes turned to noise.
+void copy_with_noise_for_audio(const fs::path& source, const fs::path& output) {
+  auto bytes = read_bytes(source);
+  // ffmpeg writes the index (moov) after the audio (mdat), so everything
+  // between the two box names is audio.
+  std::size_t audio_begin = offset_of(bytes, "mdat") + 4;
+  std::size_t index_begin = offset_of(bytes, "moov") - 4;
+  if (index_begin <= audio_begin) {
+    throw std::runtime_error("moov before mdat in " + source.string());
+  }
+  overwrite_with_noise(bytes, audio_begin, index_begin);
+  write_bytes(output, bytes.data(), bytes.size());
+}
+
 fs::path jfk_with_pause() {
   return cached("jfk_with_pause.wav", [](const fs::path& output) {
-    run_ffmpeg({"-i", jfk_wav().string(), "-af", "apad=pad_dur=2", "-c:a", "pcm_s16le",
-                output.string()});
+    run_ffmpeg(
+        {"-i", jfk_wav().string(), "-af", "apad=pad_dur=2", "-c:a", "pcm_s16le", output.string()});
   });
 }
 
@@ -190,14 +218,22 @@ fs::path jfk_with_pause() {
 
 std::string format_name(MediaFormat format) {
   switch (format) {
-    case MediaFormat::wav: return "wav";
-    case MediaFormat::wav_44k_stereo: return "wav_44k_stereo";
-    case MediaFormat::mp3: return "mp3";
-    case MediaFormat::opus: return "opus";
-    case MediaFormat::flac: return "flac";
-    case MediaFormat::m4a: return "m4a";
-    case MediaFormat::mp4_video: return "mp4_video";
-    case MediaFormat::webm_video: return "webm_video";
+    case MediaFormat::wav:
+      return "wav";
+    case MediaFormat::wav_44k_stereo:
+      return "wav_44k_stereo";
+    case MediaFormat::mp3:
+      return "mp3";
+    case MediaFormat::opus:
+      return "opus";
+    case MediaFormat::flac:
+      return "flac";
+    case MediaFormat::m4a:
+      return "m4a";
+    case MediaFormat::mp4_video:
+      return "mp4_video";
+    case MediaFormat::webm_video:
+      return "webm_video";
   }
   return "unknown";
 }
@@ -205,13 +241,15 @@ std::string format_name(MediaFormat format) {
 void PrintTo(MediaFormat format, std::ostream* out) { *out << format_name(format); }
 
 fs::path jfk_as(MediaFormat format) {
-  return cached("jfk_" + format_name(format) + extension_of(format), [format](const fs::path& output) {
-    encode(output, {"-i", jfk_wav().string()}, format, 0);
-  });
+  return cached("jfk_" + format_name(format) + extension_of(format),
+                [format](const fs::path& output) {
+                  encode(output, {"-i", jfk_wav().string()}, format, 0);
+                });
 }
 
 fs::path long_speech_file(int minutes, MediaFormat format) {
-  std::string name = "speech_" + std::to_string(minutes) + "min_" + format_name(format) + extension_of(format);
+  std::string name =
+      "speech_" + std::to_string(minutes) + "min_" + format_name(format) + extension_of(format);
   return cached(name, [minutes, format](const fs::path& output) {
     encode(output, {"-stream_loop", "-1", "-i", jfk_with_pause().string()}, format, minutes * 60.0);
   });
@@ -293,6 +331,14 @@ fs::path wav_cut_after_header() {
   });
 }
 
+fs::path playlist_naming_another_file() {
+  return cached("playlist.m3u8", [](const fs::path& output) {
+    std::string playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:11\n#EXTINF:11.0,\n" +
+                           jfk_as(MediaFormat::mp3).string() + "\n#EXT-X-ENDLIST\n";
+    write_bytes(output, playlist.data(), playlist.size());
+  });
+}
+
 fs::path with_noise_in_the_middle(MediaFormat format) {
   std::string name = "jfk_" + format_name(format) + "_noisy_middle" + extension_of(format);
   return cached(name, [format](const fs::path& output) {
@@ -302,16 +348,15 @@ fs::path with_noise_in_the_middle(MediaFormat format) {
   });
 }
 
-fs::path m4a_with_only_noise_for_audio() {
-  return cached("speech_1min_m4a_all_noise.m4a", [](const fs::path& output) {
-    auto bytes = read_bytes(long_speech_file(1, MediaFormat::m4a));
-    // ffmpeg writes the index (moov) after the audio (mdat), so everything
-    // between the two box names is audio.
-    std::size_t audio_begin = offset_of(bytes, "mdat") + 4;
-    std::size_t index_begin = offset_of(bytes, "moov") - 4;
-    if (index_begin <= audio_begin) throw std::runtime_error("moov before mdat");
-    overwrite_with_noise(bytes, audio_begin, index_begin);
-    write_bytes(output, bytes.data(), bytes.size());
+fs::path jfk_m4a_with_only_noise_for_audio() {
+  return cached("jfk_m4a_all_noise.m4a", [](const fs::path& output) {
+    copy_with_noise_for_audio(jfk_as(MediaFormat::m4a), output);
+  });
+}
+
+fs::path two_minute_m4a_with_only_noise_for_audio() {
+  return cached("speech_2min_m4a_all_noise.m4a", [](const fs::path& output) {
+    copy_with_noise_for_audio(long_speech_file(2, MediaFormat::m4a), output);
   });
 }
 

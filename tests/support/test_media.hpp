@@ -23,9 +23,9 @@ enum class MediaFormat {
   mp3,             // libmp3lame
   opus,            // libopus in Ogg
   flac,
-  m4a,             // AAC in MP4
-  mp4_video,       // H.264 (mpeg4 where libx264 is missing) colour video + AAC
-  webm_video,      // VP8 colour video + Opus
+  m4a,         // AAC in MP4
+  mp4_video,   // H.264 (mpeg4 where libx264 is missing) colour video + AAC
+  webm_video,  // VP8 colour video + Opus
 };
 
 // "mp3", "mp4_video", ...: for test names and messages.
@@ -51,10 +51,16 @@ std::filesystem::path truncated_mp3();          // the first 30% of jfk.mp3
 std::filesystem::path wav_with_lying_header();  // 2 s of audio; the header says 10 minutes
 std::filesystem::path wav_cut_in_header();      // the first 20 bytes of jfk.wav
 std::filesystem::path wav_cut_after_header();   // jfk.wav's header and not one sample
+// An HLS playlist naming jfk_as(mp3) by its full path: the way an upload
+// would try to make the service read another file.
+std::filesystem::path playlist_naming_another_file();
 // jfk_as(format) with the middle fifth of its bytes overwritten by noise.
 std::filesystem::path with_noise_in_the_middle(MediaFormat format);
-// A minute of speech as m4a whose every audio byte is noise (the header and
-// index are intact): about 940 damaged packets in a row.
-std::filesystem::path m4a_with_only_noise_for_audio();
+// jfk as m4a whose every audio byte is noise (the header and index are
+// intact): 173 packets, every one damaged.
+std::filesystem::path jfk_m4a_with_only_noise_for_audio();
+// The same for two minutes of speech: about 1900 damaged packets, more than
+// the decoder accepts in a row before it gives up.
+std::filesystem::path two_minute_m4a_with_only_noise_for_audio();
 
 }  // namespace soundscripter::test

@@ -22,7 +22,10 @@ TEST(media_container_sniff, RecognisesContainersFromTheirFirstBytes) {
   EXPECT_EQ(sniff_container(bytes_of("fLaC")), "flac");
   EXPECT_EQ(sniff_container(bytes_of("OggS")), "ogg");
   EXPECT_EQ(sniff_container(bytes_of("ID3\x04")), "mp3");
-  EXPECT_EQ(sniff_container(bytes_of(std::string("\0\0\0\x20" "ftypisom", 12))), "mp4");
+  EXPECT_EQ(sniff_container(bytes_of(std::string("\0\0\0\x20"
+                                                 "ftypisom",
+                                                 12))),
+            "mp4");
   EXPECT_EQ(sniff_container(bytes_of("\x1a\x45\xdf\xa3")), "matroska");
   EXPECT_EQ(sniff_container(bytes_of("\xff\xfb\x90\x64")), "mp3");  // MPEG-1 layer III frame
   EXPECT_EQ(sniff_container(bytes_of("\xff\xf1\x50\x80")), "aac");  // ADTS

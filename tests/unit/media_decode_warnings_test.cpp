@@ -22,7 +22,7 @@ DecodeOutcome outcome(double decoded, double stated) {
 TEST(media_decode_warnings, EncoderPaddingIsNotTruncation) {
   EXPECT_THAT(decode_warnings("a.mp3", outcome(10.95, 11.07)), IsEmpty());
   EXPECT_THAT(decode_warnings("a.mp3", outcome(3590, 3600)), IsEmpty());  // 2% of an hour
-  EXPECT_THAT(decode_warnings("a.mp3", outcome(11, 0)), IsEmpty());      // length unknown
+  EXPECT_THAT(decode_warnings("a.mp3", outcome(11, 0)), IsEmpty());       // length unknown
 }
 
 TEST(media_decode_warnings, AShortfallSaysDecodedAgainstStated) {
@@ -46,16 +46,18 @@ TEST(media_decode_warnings, AStopAtDamagedDataGivesTheCause) {
               ElementsAre("b.m4a: truncated or damaged: decoding stopped at 40.0 s of the 60.0 s "
                           "the file states (500 damaged packets in a row)"));
   stopped.stated_seconds = 0;
-  EXPECT_THAT(decode_warnings("b.m4a", stopped),
-              ElementsAre("b.m4a: damaged: decoding stopped at 40.0 s (500 damaged packets in a row)"));
+  EXPECT_THAT(
+      decode_warnings("b.m4a", stopped),
+      ElementsAre("b.m4a: damaged: decoding stopped at 40.0 s (500 damaged packets in a row)"));
 }
 
 TEST(media_decode_warnings, AShortfallWithSkippedPacketsMayBeDamageInTheMiddle) {
   DecodeOutcome damaged = outcome(8.7, 11);
   damaged.damaged_packets_skipped = 37;
-  EXPECT_THAT(decode_warnings("e.m4a", damaged),
-              ElementsAre("e.m4a: truncated or damaged: decoded 8.7 s of the 11.0 s the file states",
-                          "e.m4a: skipped 37 damaged audio packets, so the audio has gaps"));
+  EXPECT_THAT(
+      decode_warnings("e.m4a", damaged),
+      ElementsAre("e.m4a: truncated or damaged: decoded 8.7 s of the 11.0 s the file states",
+                  "e.m4a: skipped 37 damaged audio packets, so the audio has gaps"));
 }
 
 TEST(media_decode_warnings, SkippedPacketsAreCounted) {
@@ -71,8 +73,9 @@ TEST(media_decode_warnings, NoAudioMessageSaysWhatWasPromised) {
             "before any of it)");
   DecodeOutcome all_damaged = outcome(0, 11);
   all_damaged.damaged_packets_skipped = 172;
-  EXPECT_EQ(no_audio_decoded_message("e.m4a", "aac", all_damaged),
-            "e.m4a: no decodable audio in its aac stream (all 172 of its audio packets are damaged)");
+  EXPECT_EQ(
+      no_audio_decoded_message("e.m4a", "aac", all_damaged),
+      "e.m4a: no decodable audio in its aac stream (all 172 of its audio packets are damaged)");
 }
 
 }  // namespace
