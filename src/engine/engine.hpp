@@ -59,6 +59,9 @@ struct EngineSpec {
   std::string model;   // a model name ("base.en"), a path, or "" for the default
 };
 
+// Whether whisper.cpp knows this language code ("en", "de", ...).
+bool is_known_language(const std::string& code);
+
 // Loads the engine the spec names. Throws Error(not_found) for a model that
 // is not installed and Error(model_invalid) for one that does not load.
 std::unique_ptr<Engine> load_engine(const EngineSpec& spec);

@@ -204,6 +204,10 @@ class WhisperEngine final : public Engine {
 
 }  // namespace
 
+bool is_known_language(const std::string& code) {
+  return !code.empty() && whisper_lang_id(code.c_str()) >= 0;
+}
+
 std::unique_ptr<Engine> make_whisper_engine(const std::filesystem::path& model_path) {
   return std::make_unique<WhisperEngine>(load_whisper_model(model_path, /*use_gpu=*/true),
                                          model_path);

@@ -2,11 +2,10 @@
 // it: times are numbers of seconds, words appear only where the engine gave
 // them, and warnings say what a reader should know about the result. Keys
 // keep the order written here (ordered_json) so the file reads top-down.
-#include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "transcript/transcript_json.hpp"
 #include "transcript/writers.hpp"
 
 namespace soundscripter {
@@ -19,23 +18,12 @@ double seconds_value(double seconds) {
   return std::round(seconds * 1000.0) / 1000.0;
 }
 
-// A float widened to double prints as 0.8999999761581421; going through the
-// float's shortest decimal form gives 0.9 and loses nothing the float had.
-double probability_value(float probability) {
-  if (!std::isfinite(probability)) return 0;
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer - 1, probability);
-  if (ec != std::errc()) return probability;
-  *end = '\0';
-  return std::strtod(buffer, nullptr);
-}
-
 nlohmann::ordered_json words_json(const std::vector<Word>& words) {
   nlohmann::ordered_json array = nlohmann::ordered_json::array();
   for (const auto& word : words) {
     nlohmann::ordered_json item = {
         {"word", word.text}, {"start", seconds_value(word.start)}, {"end", seconds_value(word.end)}};
-    if (word.probability) item["probability"] = probability_value(*word.probability);
+    if (word.probability) item["probability"] = float_as_json_number(*word.probability);
     array.push_back(std::move(item));
   }
   return array;

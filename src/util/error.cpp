@@ -12,6 +12,9 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::corrupt_media: return "corrupt_media";
     case ErrorCode::model_invalid: return "model_invalid";
     case ErrorCode::engine_failed: return "engine_failed";
+    case ErrorCode::too_large: return "too_large";
+    case ErrorCode::unauthorized: return "unauthorized";
+    case ErrorCode::conflict: return "conflict";
     case ErrorCode::backend_unavailable: return "backend_unavailable";
     case ErrorCode::timeout: return "timeout";
     case ErrorCode::cancelled: return "cancelled";

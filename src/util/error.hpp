@@ -21,6 +21,9 @@ enum class ErrorCode {
   corrupt_media,      // media that starts well but has no decodable audio
   model_invalid,      // a model file that is not a usable model
   engine_failed,      // the speech engine reported a failure
+  too_large,          // an upload or field over its size limit
+  unauthorized,       // a missing or wrong API key
+  conflict,           // the request does not fit the job's state (retry a running job)
   backend_unavailable,// a server or network resource could not be reached
   timeout,
   cancelled,

@@ -1,0 +1,47 @@
+// What the API's handlers work with, handed to each group of routes.
+//
+// Built once by `serve` from its configuration: the in-process queue and
+// event bus in embedded mode, RabbitMQ and Redis ones in distributed mode;
+// the handlers do not know which.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "engine/audio_chunker.hpp"
+#include "events/event_bus.hpp"
+#include "events/job_events.hpp"
+#include "jobs/job_store.hpp"
+#include "queue/queue.hpp"
+
+namespace soundscripter {
+
+struct ServiceMetrics;
+class Router;
+
+struct ApiServices {
+  JobStore& store;
+  Queue& queue;
+  EventBus& bus;
+  JobEvents& events;
+  ServiceMetrics& metrics;
+  std::filesystem::path media_dir;   // uploads kept for their jobs
+  std::string default_engine;        // the server's, for jobs that name none
+  std::string default_model;
+  // Stops a running job within a second; false when it is not running here.
+  std::function<bool(const std::string& job_id)> cancel_running;
+  // Gauges that only the server knows (open SSE streams, busy workers).
+  std::function<std::size_t()> open_streams;
+};
+
+// The route groups, each in its own file.
+void add_job_routes(Router& router, ApiServices& services);      // jobs_routes.cpp
+void add_event_routes(Router& router, ApiServices& services);    // event_routes.cpp
+void add_openai_routes(Router& router, ApiServices& services);   // openai_routes.cpp
+void add_system_routes(Router& router, ApiServices& services);   // system_routes.cpp
+// GET /openapi.json, /docs (Swagger UI) and / (the web page).
+void add_docs_routes(Router& router);                            // docs_routes.cpp
+
+}  // namespace soundscripter

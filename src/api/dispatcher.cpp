@@ -1,0 +1,98 @@
+#include "api/dispatcher.hpp"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "api/error_status.hpp"
+#include "util/logging.hpp"
+
+namespace soundscripter {
+
+Dispatcher::Dispatcher(const Router& router, DispatcherOptions options)
+    : router_(router), options_(std::move(options)) {}
+
+Dispatcher::Plan Dispatcher::plan(HttpRequest& request) const {
+  Plan plan;
+  const Route* route = router_.match(request.method, request.path, request.path_params);
+  if (route == nullptr) {
+    auto allowed = router_.allowed_methods(request.path);
+    if (allowed.empty()) {
+      plan.refusal = error_response(404, "not_found", "no such endpoint: " + request.path);
+    } else {
+      std::string allow;
+      for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
+      plan.refusal = error_response(405, "method_not_allowed",
+                                    request.method + " is not allowed on " + request.path +
+                                        " (allowed: " + allow + ")");
+      plan.refusal->headers.emplace_back("Allow", allow);
+    }
+    return plan;
+  }
+  if (options_.authenticate && route->needs_auth) {
+    std::optional<std::string> key_id;
+    if (auto header = request.header("authorization"); header && header->starts_with("Bearer ")) {
+      key_id = options_.authenticate(std::string_view(*header).substr(7));
+    } else if (auto token = request.query_value("access_token")) {
+      // EventSource (the web page's live events) cannot send headers.
+      key_id = options_.authenticate(*token);
+    }
+    if (!key_id) {
+      plan.refusal = error_response(401, "unauthorized",
+                                    "this server needs an API key: send 'Authorization: Bearer KEY'");
+      plan.refusal->headers.emplace_back("WWW-Authenticate", "Bearer");
+      return plan;
+    }
+    request.api_key_id = *key_id;
+  }
+  plan.body_limit = route->body == BodyKind::multipart ? options_.max_upload_bytes
+                                                       : options_.max_buffered_bytes;
+  if (auto length = request.header("content-length")) {
+    std::uint64_t declared = 0;
+    try {
+      declared = std::stoull(*length);
+    } catch (const std::exception&) {
+      plan.refusal = error_response(400, "invalid_argument", "Content-Length is not a number");
+      return plan;
+    }
+    // Multipart framing adds a few hundred bytes around the file itself.
+    const std::uint64_t slack = route->body == BodyKind::multipart ? 64 * 1024 : 0;
+    if (declared > plan.body_limit + slack) {
+      plan.refusal = error_response(413, "too_large",
+                                    "the request body is " + std::to_string(declared) +
+                                        " bytes; the limit is " + std::to_string(plan.body_limit));
+      return plan;
+    }
+  }
+  plan.file_limit = options_.max_upload_bytes;
+  plan.body_limit += route->body == BodyKind::multipart ? 64 * 1024 : 0;
+  plan.route = route;
+  return plan;
+}
+
+HttpResponse Dispatcher::run(const Route& route, HttpRequest& request) const {
+  const auto started = std::chrono::steady_clock::now();
+  LogContext context({{"request", request.request_id}});
+  HttpResponse response;
+  try {
+    response = route.handler(request);
+  } catch (const Error& error) {
+    response = error_response(error);
+    if (response.status >= 500) spdlog::error("{} {}: {}", request.method, request.path, error.what());
+  } catch (const std::exception& error) {
+    spdlog::error("{} {}: unexpected: {}", request.method, request.path, error.what());
+    response = error_response(500, "internal", "internal error (request " + request.request_id + ")");
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  record(route.name, request, response.deferred ? 200 : response.status, seconds);
+  return response;
+}
+
+void Dispatcher::record(const std::string& route, const HttpRequest& request, int status,
+                        double seconds) const {
+  if (options_.on_request) options_.on_request(route, request.method, status, seconds);
+  spdlog::info("{} {} {} {:.1f} ms", request.method, request.path, status, seconds * 1000);
+}
+
+}  // namespace soundscripter

@@ -1,0 +1,31 @@
+#include "api/error_status.hpp"
+
+namespace soundscripter {
+
+int http_status_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_argument: return 400;
+    case ErrorCode::empty_input: return 400;
+    case ErrorCode::model_invalid: return 400;
+    case ErrorCode::unauthorized: return 401;
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::conflict: return 409;
+    case ErrorCode::cancelled: return 409;
+    case ErrorCode::too_large: return 413;
+    case ErrorCode::unsupported_media: return 415;
+    case ErrorCode::no_audio_stream: return 415;
+    case ErrorCode::corrupt_media: return 415;
+    case ErrorCode::engine_failed: return 500;
+    case ErrorCode::internal: return 500;
+    case ErrorCode::backend_unavailable: return 503;
+    case ErrorCode::timeout: return 504;
+  }
+  return 500;
+}
+
+HttpResponse error_response(const Error& error) {
+  return error_response(http_status_for(error.code()), std::string(to_string(error.code())),
+                        error.what());
+}
+
+}  // namespace soundscripter

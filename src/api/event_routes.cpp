@@ -1,0 +1,68 @@
+// Server-Sent Events: GET /v1/jobs/{id}/events and GET /v1/events.
+#include "api/api_services.hpp"
+#include "api/job_submission.hpp"
+#include "api/router.hpp"
+#include "api/sse_feed.hpp"
+#include "util/error.hpp"
+
+namespace soundscripter {
+namespace {
+
+// Last-Event-ID (or ?last_event_id= for clients that cannot set headers).
+std::int64_t resume_after(const HttpRequest& request) {
+  auto value = request.header("last-event-id");
+  if (!value) value = request.query_value("last_event_id");
+  if (!value || value->empty()) return 0;
+  try {
+    std::size_t used = 0;
+    long long seq = std::stoll(*value, &used);
+    if (used == value->size() && seq >= 0) return seq;
+  } catch (const std::exception&) {
+  }
+  throw Error(ErrorCode::invalid_argument, "Last-Event-ID '" + *value + "' is not an event id of this job");
+}
+
+HttpResponse job_events(ApiServices& services, HttpRequest& request) {
+  Job job = visible_job(services, request, request.path_params.at("id"));
+  SseFeed::Options options;
+  options.job = job.id;
+  options.after_seq = resume_after(request);
+  options.close_on_terminal = true;
+  HttpResponse response;
+  response.deferred = [&services, options](std::shared_ptr<ResponseWriter> writer) {
+    std::make_shared<SseFeed>(std::move(writer), services.store, options)->start(services.bus);
+  };
+  return response;
+}
+
+HttpResponse all_events(ApiServices& services, HttpRequest& request) {
+  SseFeed::Options options;
+  const std::string owner = request.api_key_id;
+  // Which jobs are the caller's: looked up once per job, then remembered.
+  auto owners = std::make_shared<std::pair<std::mutex, std::map<std::string, bool>>>();
+  options.admit = [&services, owner, owners](const std::string& job_id) {
+    std::lock_guard lock(owners->first);
+    auto [it, inserted] = owners->second.try_emplace(job_id, false);
+    if (inserted) {
+      auto job = services.store.get(job_id);
+      it->second = job && job->owner == owner;
+    }
+    return it->second;
+  };
+  HttpResponse response;
+  response.deferred = [&services, options](std::shared_ptr<ResponseWriter> writer) {
+    std::make_shared<SseFeed>(std::move(writer), services.store, options)->start(services.bus);
+  };
+  return response;
+}
+
+}  // namespace
+
+void add_event_routes(Router& router, ApiServices& services) {
+  router.add({"GET", "/v1/jobs/{id}/events", "jobs.events", BodyKind::none, true,
+              [&services](HttpRequest& request) { return job_events(services, request); }});
+  router.add({"GET", "/v1/events", "events", BodyKind::none, true,
+              [&services](HttpRequest& request) { return all_events(services, request); }});
+}
+
+}  // namespace soundscripter

@@ -1,0 +1,107 @@
+#include "api/http_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+#include <thread>
+
+#include "api/http_session.hpp"
+#include "util/error.hpp"
+
+namespace soundscripter {
+
+using namespace http_detail;
+
+struct HttpServer::Impl {
+  std::shared_ptr<ServerShared> shared;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+
+  void do_accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+      if (ec) {
+        // Out of file descriptors, usually: pause instead of spinning.
+        spdlog::warn("accept failed: {}", ec.message());
+        auto timer = std::make_shared<net::steady_timer>(ioc, std::chrono::milliseconds(100));
+        timer->async_wait([this, timer](beast::error_code) { do_accept(); });
+        return;
+      }
+      std::make_shared<Session>(std::move(socket), shared)->run();
+      do_accept();
+    });
+  }
+};
+
+HttpServer::HttpServer(HttpServerOptions options, const Dispatcher& dispatcher)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->shared = std::make_shared<ServerShared>(std::move(options), dispatcher);
+  std::random_device random;
+  char prefix[16];
+  std::snprintf(prefix, sizeof prefix, "r%04x-", random() & 0xffff);
+  impl_->shared->request_prefix = prefix;
+}
+
+HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
+
+void HttpServer::start() {
+  const auto& options = impl_->shared->options;
+  beast::error_code ec;
+  auto address = net::ip::make_address(options.host, ec);
+  if (ec) throw Error(ErrorCode::invalid_argument, "'" + options.host + "' is not an IP address");
+  tcp::endpoint endpoint(address, options.port);
+  auto fail = [&](const char* what) {
+    throw Error(ErrorCode::backend_unavailable, std::string("cannot ") + what + " " + options.host +
+                                                    ":" + std::to_string(options.port) + ": " + ec.message());
+  };
+  impl_->acceptor.open(endpoint.protocol(), ec);
+  if (ec) fail("open");
+  impl_->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  impl_->acceptor.bind(endpoint, ec);
+  if (ec) fail("listen on");
+  impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) fail("listen on");
+  impl_->do_accept();
+  impl_->work.emplace(impl_->ioc.get_executor());
+  for (int i = 0; i < std::max(1, options.io_threads); ++i) {
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  }
+}
+
+std::uint16_t HttpServer::port() const {
+  beast::error_code ec;
+  auto endpoint = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : endpoint.port();
+}
+
+std::size_t HttpServer::open_streams() const { return impl_->shared->open_streams; }
+
+void HttpServer::stop(std::chrono::milliseconds grace) {
+  if (impl_->threads.empty()) return;
+  auto& shared = *impl_->shared;
+  shared.stopping = true;
+  net::post(impl_->ioc, [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+  });
+  {
+    std::lock_guard lock(shared.streams_mutex);
+    for (auto& weak : shared.streams) {
+      if (auto session = weak.lock()) session->finish();
+    }
+    shared.streams.clear();
+  }
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < deadline &&
+         (shared.requests_in_flight > 0 || shared.open_streams > 0)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  impl_->work.reset();
+  impl_->ioc.stop();
+  for (auto& thread : impl_->threads) thread.join();
+  impl_->threads.clear();
+}
+
+}  // namespace soundscripter

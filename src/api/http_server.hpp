@@ -1,0 +1,52 @@
+// The HTTP/1.1 server: Boost.Beast on Asio, asynchronous, one session per
+// connection on its own strand (the shape of Beast's advanced server).
+//
+// It knows sockets and limits; everything else is the Dispatcher's. Idle
+// Server-Sent Events connections cost one socket and a small queue each, so
+// thousands can stay open.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "api/dispatcher.hpp"
+
+namespace soundscripter {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;              // 0 picks a free port
+  int io_threads = 2;
+  std::filesystem::path upload_dir;       // multipart file parts land here
+  std::size_t max_header_bytes = 16 * 1024;
+  std::chrono::seconds read_timeout{30};  // per read of a request (slow clients)
+  std::chrono::seconds idle_timeout{75};  // keep-alive between requests
+  std::size_t max_stream_queue_bytes = 1 << 20;  // a slower stream client is dropped
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, const Dispatcher& dispatcher);
+  ~HttpServer();
+
+  // Binds and starts the I/O threads. Throws Error(backend_unavailable)
+  // naming the address when it cannot listen.
+  void start();
+  std::uint16_t port() const;
+
+  // Graceful stop: no new connections, streams are finished, requests in
+  // flight get up to `grace` to complete; then the I/O threads end.
+  void stop(std::chrono::milliseconds grace);
+
+  // Live streaming (SSE and deferred) connections.
+  std::size_t open_streams() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace soundscripter

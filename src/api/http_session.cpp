@@ -1,0 +1,394 @@
+#include "api/http_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <limits>
+
+#include "api/error_status.hpp"
+#include "api/url.hpp"
+
+namespace soundscripter::http_detail {
+namespace {
+
+std::string chunk_frame(const std::string& data) {
+  char size[20];
+  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+  return size + data + "\r\n";
+}
+
+}  // namespace
+
+Session::Session(tcp::socket socket, std::shared_ptr<ServerShared> shared)
+    : stream_(std::move(socket)), shared_(std::move(shared)), heartbeat_timer_(stream_.get_executor()) {}
+
+Session::~Session() {
+  if (in_request_) shared_->requests_in_flight--;
+}
+
+void Session::run() {
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&Session::do_read_header, shared_from_this()));
+}
+
+// ---- reading a request ---------------------------------------------------
+
+void Session::do_read_header() {
+  if (shared_->stopping) return do_close();
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(shared_->options.max_header_bytes));
+  // The route's limit is set once the header says which route it is;
+  // until then Beast must not refuse a large Content-Length on its own.
+  // (Not boost::none: Boost 1.74 compares the length against an empty
+  // optional and refuses every body.)
+  parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+  stream_.expires_after(shared_->options.idle_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            self->on_read_header(ec);
+                          });
+}
+
+HttpRequest Session::request_from_header() const {
+  const auto& header = parser_->get();
+  HttpRequest request;
+  request.method = std::string(header.method_string());
+  request.target = std::string(header.target());
+  auto question = request.target.find('?');
+  request.path = url_decode(request.target.substr(0, question), /*plus_is_space=*/false);
+  if (question != std::string::npos) request.query = parse_query(request.target.substr(question + 1));
+  for (const auto& field : header) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers[name] = std::string(field.value());
+  }
+  char id[40];
+  std::snprintf(id, sizeof id, "%s%llx", shared_->request_prefix.c_str(),
+                static_cast<unsigned long long>(++shared_->next_request));
+  request.request_id = id;
+  beast::error_code ec;
+  auto remote = stream_.socket().remote_endpoint(ec);
+  if (!ec) request.client_address = remote.address().to_string();
+  return request;
+}
+
+void Session::on_read_header(beast::error_code ec) {
+  if (ec) {
+    if (ec != http::error::end_of_stream) spdlog::debug("reading a request header failed: {}", ec.message());
+    return do_close();  // end of stream, timeout, or a malformed/oversized header
+  }
+  started_ = std::chrono::steady_clock::now();
+  in_request_ = true;
+  shared_->requests_in_flight++;
+  request_ = request_from_header();
+  keep_alive_ = parser_->get().keep_alive();
+  Dispatcher::Plan plan = shared_->dispatcher.plan(request_);
+  if (!plan.route) return refuse(std::move(*plan.refusal), "unmatched");
+  route_ = plan.route;
+  file_limit_ = plan.file_limit;
+  parser_->body_limit(plan.body_limit);
+  begin_body();
+}
+
+void Session::begin_body() {
+  if (route_->body == BodyKind::multipart) {
+    try {
+      multipart_ = std::make_unique<MultipartReader>(request_.header("content-type").value_or(""),
+                                                     shared_->options.upload_dir, MultipartLimits{file_limit_, 64 * 1024, 64});
+    } catch (const Error& error) {
+      return refuse(error_response(error), route_->name);
+    }
+  }
+  if (parser_->is_done()) return run_handler();
+  do_read_body();
+}
+
+void Session::do_read_body() {
+  auto& body = parser_->get().body();
+  body.data = chunk_.data();
+  body.size = chunk_.size();
+  stream_.expires_after(shared_->options.read_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     self->on_read_body(ec);
+                   });
+}
+
+void Session::on_read_body(beast::error_code ec) {
+  if (ec == http::error::need_buffer) ec = {};
+  if (ec == http::error::body_limit) {
+    return refuse(error_response(413, "too_large", "the request body is over the limit"), route_->name);
+  }
+  if (ec) {
+    spdlog::debug("{}: reading the body failed: {}", request_.request_id, ec.message());
+    return do_close();  // the client went away or was too slow
+  }
+  const std::size_t got = chunk_.size() - parser_->get().body().size;
+  try {
+    if (multipart_) {
+      multipart_->feed({chunk_.data(), got});
+    } else if (route_->body == BodyKind::buffered) {
+      request_.body.append(chunk_.data(), got);
+    }
+    if (!parser_->is_done()) return do_read_body();
+    if (multipart_) {
+      multipart_->finish();
+      request_.form = multipart_->take_fields();
+      request_.files = multipart_->take_files();
+      multipart_.reset();
+    }
+  } catch (const Error& error) {
+    return refuse(error_response(error), route_->name);
+  }
+  run_handler();
+}
+
+void Session::run_handler() {
+  HttpResponse response = shared_->dispatcher.run(*route_, request_);
+  // The handler moves the uploads it keeps; anything left is removed now.
+  for (const auto& file : request_.files) {
+    std::error_code ignored;
+    std::filesystem::remove(file.path, ignored);
+  }
+  if (response.deferred) {
+    mode_ = Mode::deferred;
+    {
+      std::lock_guard lock(shared_->streams_mutex);
+      shared_->streams.push_back(weak_from_this());
+    }
+    shared_->open_streams++;
+    stream_.expires_never();
+    auto deferred = std::move(response.deferred);
+    deferred(shared_from_this());
+    return;
+  }
+  send_response(std::move(response));
+}
+
+// A refused request's body is not read, so the connection cannot be reused.
+void Session::refuse(HttpResponse response, const std::string& route) {
+  multipart_.reset();
+  keep_alive_ = keep_alive_ && parser_ && parser_->is_done();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  shared_->dispatcher.record(route, request_, response.status, seconds);
+  send_response(std::move(response));
+}
+
+// ---- writing a response --------------------------------------------------
+
+template <typename Message>
+void Session::add_common_fields(Message& message,
+                                const std::vector<std::pair<std::string, std::string>>& headers) {
+  message.set(http::field::server, "soundscripter");
+  message.set("X-Request-Id", request_.request_id);
+  for (const auto& [name, value] : headers) message.set(name, value);
+}
+
+void Session::send_response(HttpResponse response) {
+  if (response.file) return send_file(std::move(response));
+  auto message = std::make_shared<http::response<http::string_body>>(
+      static_cast<http::status>(response.status), 11);
+  message->set(http::field::content_type, response.content_type);
+  add_common_fields(*message, response.headers);
+  message->body() = std::move(response.body);
+  message->keep_alive(keep_alive_ && !shared_->stopping);
+  message->prepare_payload();
+  stream_.expires_after(shared_->options.read_timeout);
+  http::async_write(stream_, *message,
+                    [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
+                      self->on_response_written(ec);
+                    });
+}
+
+void Session::send_file(HttpResponse response) {
+  std::shared_ptr<std::FILE> file(std::fopen(response.file->c_str(), "rb"), [](std::FILE* f) {
+    if (f) std::fclose(f);
+  });
+  if (!file || std::fseek(file.get(), static_cast<long>(response.file_offset), SEEK_SET) != 0) {
+    response = error_response(404, "not_found", "the media file is gone");
+    return send_response(std::move(response));
+  }
+  std::uint64_t length = response.file_length.value_or(
+      std::filesystem::file_size(*response.file) - response.file_offset);
+  auto header = std::make_shared<http::response<http::empty_body>>(
+      static_cast<http::status>(response.status), 11);
+  header->set(http::field::content_type, response.content_type);
+  add_common_fields(*header, response.headers);
+  header->content_length(length);
+  header->keep_alive(keep_alive_ && !shared_->stopping);
+  auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
+  stream_.expires_after(shared_->options.read_timeout);
+  http::async_write_header(stream_, *serializer,
+                           [self = shared_from_this(), header, serializer, file, length](
+                               beast::error_code ec, std::size_t) {
+                             if (ec) return self->do_close();
+                             self->do_send_file_piece(file, length);
+                           });
+}
+
+void Session::do_send_file_piece(std::shared_ptr<std::FILE> file, std::uint64_t left) {
+  if (left == 0) return on_response_written({});
+  std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, chunk_.size()));
+  std::size_t got = std::fread(chunk_.data(), 1, want, file.get());
+  if (got == 0) return do_close();  // the file shrank under us: the length is now a lie
+  stream_.expires_after(shared_->options.read_timeout);
+  net::async_write(stream_, net::buffer(chunk_.data(), got),
+                   [self = shared_from_this(), file, left, got](beast::error_code ec, std::size_t) {
+                     if (ec) return self->do_close();
+                     self->do_send_file_piece(file, left - got);
+                   });
+}
+
+void Session::end_request() {
+  if (in_request_) {
+    in_request_ = false;
+    shared_->requests_in_flight--;
+  }
+}
+
+void Session::on_response_written(beast::error_code ec) {
+  end_request();
+  if (ec || !keep_alive_ || shared_->stopping) return do_close();
+  request_ = {};
+  route_ = nullptr;
+  mode_ = Mode::request;
+  do_read_header();
+}
+
+// ---- deferred and streamed responses -------------------------------------
+
+void Session::respond(HttpResponse response) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), response = std::move(response)]() mutable {
+    if (self->mode_ != Mode::deferred || !self->open_) return;
+    self->mode_ = Mode::request;
+    self->shared_->open_streams--;
+    self->send_response(std::move(response));
+  });
+}
+
+void Session::start_stream(int status, const std::string& content_type,
+                           std::vector<std::pair<std::string, std::string>> headers) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), status, content_type,
+                                     headers = std::move(headers)] {
+    if (self->mode_ != Mode::deferred || !self->open_) return;
+    self->mode_ = Mode::streaming;
+    auto header = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(status), 11);
+    header->set(http::field::content_type, content_type);
+    header->set(http::field::cache_control, "no-cache");
+    self->add_common_fields(*header, headers);
+    header->chunked(true);
+    header->keep_alive(false);  // a stream ends its connection
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
+    self->writing_ = true;
+    self->stream_.expires_after(self->shared_->options.read_timeout);
+    http::async_write_header(self->stream_, *serializer,
+                             [self, header, serializer](beast::error_code ec, std::size_t) {
+                               self->writing_ = false;
+                               if (ec) return self->do_close();
+                               self->header_sent_ = true;
+                               self->last_write_ = std::chrono::steady_clock::now();
+                               self->arm_heartbeat();
+                               self->do_write_stream();
+                             });
+  });
+}
+
+bool Session::write(std::string chunk) {
+  if (!open_) return false;
+  net::post(stream_.get_executor(), [self = shared_from_this(), chunk = std::move(chunk)]() mutable {
+    if (!self->open_ || self->finishing_) return;
+    if (self->queued_bytes_ + chunk.size() > self->shared_->options.max_stream_queue_bytes) {
+      spdlog::warn("dropping a slow stream client ({} bytes queued)", self->queued_bytes_);
+      return self->do_close();
+    }
+    self->queued_bytes_ += chunk.size();
+    self->queue_.push_back(std::move(chunk));
+    self->do_write_stream();
+  });
+  return true;
+}
+
+void Session::do_write_stream() {
+  if (!header_sent_ || writing_ || !open_) return;
+  if (queue_.empty()) {
+    if (!finishing_) return;
+    // The last chunk of a chunked body, then the connection ends.
+    writing_ = true;
+    net::async_write(stream_, net::buffer("0\r\n\r\n", 5),
+                     [self = shared_from_this()](beast::error_code, std::size_t) {
+                       self->writing_ = false;
+                       self->do_close();
+                     });
+    return;
+  }
+  auto framed = std::make_shared<std::string>(chunk_frame(queue_.front()));
+  writing_ = true;
+  stream_.expires_after(shared_->options.read_timeout);
+  net::async_write(stream_, net::buffer(*framed),
+                   [self = shared_from_this(), framed](beast::error_code ec, std::size_t) {
+                     self->writing_ = false;
+                     if (ec) return self->do_close();
+                     self->queued_bytes_ -= self->queue_.front().size();
+                     self->queue_.pop_front();
+                     self->last_write_ = std::chrono::steady_clock::now();
+                     self->do_write_stream();
+                   });
+}
+
+void Session::finish() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (!self->open_) return;
+    if (self->mode_ == Mode::deferred) {
+      // Finished before anything was sent: nothing more to say.
+      self->mode_ = Mode::request;
+      self->shared_->open_streams--;
+      return self->send_response(error_response(503, "backend_unavailable", "the server is shutting down"));
+    }
+    self->finishing_ = true;
+    self->do_write_stream();
+  });
+}
+
+void Session::on_close(std::function<void()> callback) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), callback = std::move(callback)]() mutable {
+    if (!self->open_) return callback();
+    self->on_close_.push_back(std::move(callback));
+  });
+}
+
+void Session::set_heartbeat(std::chrono::seconds every, std::string chunk) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), every, chunk = std::move(chunk)]() mutable {
+    self->heartbeat_every_ = every;
+    self->heartbeat_chunk_ = std::move(chunk);
+    self->arm_heartbeat();
+  });
+}
+
+void Session::arm_heartbeat() {
+  if (heartbeat_every_.count() <= 0 || !header_sent_ || !open_) return;
+  heartbeat_timer_.expires_after(heartbeat_every_);
+  heartbeat_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || !self->open_ || self->finishing_) return;
+    if (std::chrono::steady_clock::now() - self->last_write_ >= self->heartbeat_every_ &&
+        self->queue_.empty()) {
+      self->queued_bytes_ += self->heartbeat_chunk_.size();
+      self->queue_.push_back(self->heartbeat_chunk_);
+      self->do_write_stream();
+    }
+    self->arm_heartbeat();
+  });
+}
+
+void Session::do_close() {
+  if (!open_.exchange(false)) return;
+  if (mode_ != Mode::request) shared_->open_streams--;
+  end_request();
+  heartbeat_timer_.cancel();
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.close();
+  auto callbacks = std::move(on_close_);
+  for (auto& callback : callbacks) callback();
+}
+
+}  // namespace soundscripter::http_detail

@@ -1,0 +1,123 @@
+// One HTTP connection (private to http_server.cpp and http_session.cpp).
+//
+// Steps come in do_X/on_X pairs as in Beast's examples: read the header,
+// ask the Dispatcher for a plan, stream the body (to disk for uploads), run
+// the handler, write the response, and read the next request. A deferred
+// response turns the session into a ResponseWriter: events are posted onto
+// its strand and written from a bounded queue, and a client that lets the
+// queue overflow is dropped.
+#pragma once
+
+#include <atomic>
+#include <utility>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "api/dispatcher.hpp"
+#include "api/http_server.hpp"
+#include "api/multipart_reader.hpp"
+
+namespace soundscripter::http_detail {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+class Session;
+
+// What every session of one server shares.
+struct ServerShared {
+  ServerShared(HttpServerOptions server_options, const Dispatcher& server_dispatcher)
+      : options(std::move(server_options)), dispatcher(server_dispatcher) {}
+
+  HttpServerOptions options;
+  const Dispatcher& dispatcher;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> requests_in_flight{0};
+  std::atomic<std::size_t> open_streams{0};
+  std::atomic<std::uint64_t> next_request{0};
+  std::string request_prefix;  // random per process, so ids differ across restarts
+
+  std::mutex streams_mutex;
+  std::list<std::weak_ptr<Session>> streams;  // to finish them at shutdown
+};
+
+class Session : public std::enable_shared_from_this<Session>, public ResponseWriter {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<ServerShared> shared);
+  ~Session() override;
+  void run();
+
+  // ResponseWriter
+  void respond(HttpResponse response) override;
+  void start_stream(int status, const std::string& content_type,
+                    std::vector<std::pair<std::string, std::string>> headers) override;
+  bool write(std::string chunk) override;
+  void finish() override;
+  bool is_open() const override { return open_; }
+  void on_close(std::function<void()> callback) override;
+  void set_heartbeat(std::chrono::seconds every, std::string chunk) override;
+
+ private:
+  enum class Mode { request, deferred, streaming };
+
+  void do_read_header();
+  void on_read_header(beast::error_code ec);
+  void begin_body();
+  void do_read_body();
+  void on_read_body(beast::error_code ec);
+  void run_handler();
+  void refuse(HttpResponse response, const std::string& route);
+  void send_response(HttpResponse response);
+  void send_file(HttpResponse response);
+  void do_send_file_piece(std::shared_ptr<std::FILE> file, std::uint64_t left);
+  void on_response_written(beast::error_code ec);
+  void do_write_stream();
+  void arm_heartbeat();
+  void do_close();
+  void end_request();
+  HttpRequest request_from_header() const;
+  template <typename Message>
+  void add_common_fields(Message& message, const std::vector<std::pair<std::string, std::string>>& headers);
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<ServerShared> shared_;
+  std::optional<http::request_parser<http::buffer_body>> parser_;
+  std::array<char, 64 * 1024> chunk_{};
+
+  // The request being served.
+  HttpRequest request_;
+  const Route* route_ = nullptr;
+  std::uint64_t file_limit_ = 0;
+  std::unique_ptr<MultipartReader> multipart_;
+  std::chrono::steady_clock::time_point started_;
+  bool keep_alive_ = false;
+  bool in_request_ = false;
+
+  // Deferred and streamed responses.
+  Mode mode_ = Mode::request;
+  std::atomic<bool> open_{true};
+  bool header_sent_ = false;
+  bool writing_ = false;
+  bool finishing_ = false;
+  std::deque<std::string> queue_;
+  std::size_t queued_bytes_ = 0;
+  std::vector<std::function<void()>> on_close_;
+  net::steady_timer heartbeat_timer_;
+  std::chrono::seconds heartbeat_every_{0};
+  std::string heartbeat_chunk_;
+  std::chrono::steady_clock::time_point last_write_;
+};
+
+}  // namespace soundscripter::http_detail

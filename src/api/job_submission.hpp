@@ -1,0 +1,28 @@
+// Turning an upload into a queued job, shared by POST /v1/jobs and the
+// OpenAI-compatible endpoints: check the file, probe it with the media
+// layer (so non-media is refused at once), keep it, store the job, publish
+// its first event and queue it.
+#pragma once
+
+#include <string>
+
+#include "api/api_services.hpp"
+#include "api/http_types.hpp"
+
+namespace soundscripter {
+
+// The form's job fields (language, task, engine, model, priority,
+// word_timestamps, vad, beam_size, best_of, no_fallback, temperature,
+// prompt), every problem reported at once as Error(invalid_argument).
+JobRequest parse_job_fields(const HttpRequest& request);
+
+// Throws Error: invalid_argument/empty_input for a missing or empty file,
+// unsupported_media/no_audio_stream/corrupt_media from the probe.
+Job submit_job(ApiServices& services, HttpRequest& request, JobRequest job_request,
+               const std::string& file_field = "file");
+
+// The job if it exists and the caller may see it; otherwise Error(not_found)
+// (also for another key's job, so ids cannot be probed).
+Job visible_job(ApiServices& services, const HttpRequest& request, const std::string& id);
+
+}  // namespace soundscripter

@@ -1,0 +1,116 @@
+// /v1/jobs: submit, list, show, cancel-and-delete, retry, transcript, media.
+#include <spdlog/spdlog.h>
+
+#include "api/api_services.hpp"
+#include "api/job_submission.hpp"
+#include "api/media_range.hpp"
+#include "api/router.hpp"
+#include "api/service_metrics.hpp"
+#include "api/transcript_download.hpp"
+#include "util/error.hpp"
+
+namespace soundscripter {
+namespace {
+
+int query_int(const HttpRequest& request, const std::string& name, int fallback, int low, int high) {
+  auto value = request.query_value(name);
+  if (!value) return fallback;
+  try {
+    std::size_t used = 0;
+    int parsed = std::stoi(*value, &used);
+    if (used == value->size() && parsed >= low && parsed <= high) return parsed;
+  } catch (const std::exception&) {
+  }
+  throw Error(ErrorCode::invalid_argument, name + ": '" + *value + "' is not a whole number from " +
+                                               std::to_string(low) + " to " + std::to_string(high));
+}
+
+HttpResponse create_job(ApiServices& services, HttpRequest& request) {
+  JobRequest job_request = parse_job_fields(request);
+  Job job = submit_job(services, request, std::move(job_request));
+  services.metrics.jobs_submitted.with({}).inc();
+  services.metrics.upload_bytes.with({}).inc(static_cast<double>(job.media_bytes));
+  HttpResponse response = json_response(202, to_json(job));
+  response.headers.emplace_back("Location", "/v1/jobs/" + job.id);
+  return response;
+}
+
+HttpResponse list_jobs(ApiServices& services, HttpRequest& request) {
+  JobQuery query;
+  query.owner = request.api_key_id;
+  if (auto state = request.query_value("state")) query.state = parse_job_state(*state);
+  query.limit = query_int(request, "limit", 20, 1, 100);
+  query.offset = query_int(request, "offset", 0, 0, 1 << 30);
+  JobPage page = services.store.list(query);
+  nlohmann::json jobs = nlohmann::json::array();
+  for (const auto& job : page.jobs) jobs.push_back(to_json(job));
+  return json_response(200, {{"jobs", jobs}, {"total", page.total}, {"limit", query.limit},
+                             {"offset", query.offset}});
+}
+
+void remove_media(const Job& job) {
+  std::error_code ignored;
+  std::filesystem::remove(job.media_path, ignored);
+}
+
+// Cancel if it is waiting or running, then delete it with its media and result.
+HttpResponse delete_job(ApiServices& services, HttpRequest& request) {
+  Job job = visible_job(services, request, request.path_params.at("id"));
+  if (job.state == JobState::queued) services.queue.remove(job.id);
+  if (!is_terminal(job.state) &&
+      services.store.transition(job.id, {JobState::queued, JobState::processing}, JobState::cancelled)) {
+    if (job.state == JobState::processing && services.cancel_running) services.cancel_running(job.id);
+    services.events.state(job.id, JobState::cancelled, {{"deleted", true}});
+  }
+  services.store.remove(job.id);
+  remove_media(job);
+  spdlog::info("job {} deleted", job.id);
+  return json_response(200, {{"id", job.id}, {"deleted", true}});
+}
+
+HttpResponse retry_job(ApiServices& services, HttpRequest& request) {
+  Job job = visible_job(services, request, request.path_params.at("id"));
+  if (!services.store.transition(job.id, {JobState::failed, JobState::cancelled}, JobState::queued)) {
+    throw Error(ErrorCode::conflict, "job " + job.id + " is " + std::string(to_string(job.state)) +
+                                         "; only failed or cancelled jobs can be retried");
+  }
+  services.events.state(job.id, JobState::queued, {{"retry", true}});
+  services.queue.push(job.id, job.request.priority);
+  return json_response(202, to_json(*services.store.get(job.id)));
+}
+
+HttpResponse get_transcript(ApiServices& services, HttpRequest& request) {
+  Job job = visible_job(services, request, request.path_params.at("id"));
+  if (job.state != JobState::completed) {
+    throw Error(ErrorCode::conflict, "job " + job.id + " is " + std::string(to_string(job.state)) +
+                                         "; the transcript is there once it is completed");
+  }
+  auto transcript = services.store.result(job.id);
+  if (!transcript) throw Error(ErrorCode::internal, "job " + job.id + " has no stored result");
+  return transcript_download(*transcript, job, request.query_value("format").value_or("json"));
+}
+
+HttpResponse get_media(ApiServices& services, HttpRequest& request) {
+  Job job = visible_job(services, request, request.path_params.at("id"));
+  return media_file_response(job.media_path, job.media_filename, request.header("range"));
+}
+
+}  // namespace
+
+void add_job_routes(Router& router, ApiServices& services) {
+  auto bind = [&services](HttpResponse (*handler)(ApiServices&, HttpRequest&)) {
+    return [&services, handler](HttpRequest& request) { return handler(services, request); };
+  };
+  router.add({"POST", "/v1/jobs", "jobs.create", BodyKind::multipart, true, bind(create_job)});
+  router.add({"GET", "/v1/jobs", "jobs.list", BodyKind::none, true, bind(list_jobs)});
+  router.add({"GET", "/v1/jobs/{id}", "jobs.get", BodyKind::none, true,
+              [&services](HttpRequest& request) {
+                return json_response(200, to_json(visible_job(services, request, request.path_params.at("id"))));
+              }});
+  router.add({"DELETE", "/v1/jobs/{id}", "jobs.delete", BodyKind::none, true, bind(delete_job)});
+  router.add({"POST", "/v1/jobs/{id}/retry", "jobs.retry", BodyKind::none, true, bind(retry_job)});
+  router.add({"GET", "/v1/jobs/{id}/transcript", "jobs.transcript", BodyKind::none, true, bind(get_transcript)});
+  router.add({"GET", "/v1/jobs/{id}/media", "jobs.media", BodyKind::none, true, bind(get_media)});
+}
+
+}  // namespace soundscripter

@@ -1,0 +1,186 @@
+// Each row pairs a ServeConfig member with a parser for its kind of value
+// (whole number in a range, size, duration, path, choice, ...). The parsers
+// are small templates over the member, so adding a setting is one row.
+#include "app/serve_config_keys.hpp"
+
+#include <charconv>
+
+#include "util/error.hpp"
+#include "util/strings.hpp"
+#include "util/units.hpp"
+
+namespace soundscripter {
+namespace {
+
+namespace fs = std::filesystem;
+
+Error bad_value(std::string_view text, const std::string& why) {
+  return Error(ErrorCode::invalid_argument, "'" + std::string(text) + "' " + why);
+}
+
+template <auto member>
+void parse_text(std::string_view text, const fs::path&, ServeConfig& config) {
+  config.*member = std::string(trim_ascii(text));
+}
+template <auto member>
+std::string show_text(const ServeConfig& config) { return config.*member; }
+
+template <auto member>
+void parse_non_empty(std::string_view text, const fs::path& base_dir, ServeConfig& config) {
+  if (trim_ascii(text).empty()) throw Error(ErrorCode::invalid_argument, "must not be empty");
+  parse_text<member>(text, base_dir, config);
+}
+
+template <auto member, int min, int max>
+void parse_int(std::string_view text, const fs::path&, ServeConfig& config) {
+  const std::string_view trimmed = trim_ascii(text);
+  int value = 0;
+  const auto [end, error] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
+  if (error != std::errc() || end != trimmed.data() + trimmed.size() || trimmed.empty()) {
+    throw bad_value(text, "is not a whole number");
+  }
+  if (value < min || value > max) {
+    throw bad_value(text, "is out of range (" + std::to_string(min) + " to " + std::to_string(max) + ")");
+  }
+  config.*member = value;
+}
+template <auto member>
+std::string show_int(const ServeConfig& config) { return std::to_string(config.*member); }
+
+template <auto member>
+void parse_path(std::string_view text, const fs::path& base_dir, ServeConfig& config) {
+  const fs::path path(trim_ascii(text));
+  config.*member = path.empty() || path.is_absolute() ? path : (base_dir / path).lexically_normal();
+}
+template <auto member>
+std::string show_path(const ServeConfig& config) { return (config.*member).string(); }
+
+template <auto member>
+void parse_duration_value(std::string_view text, const fs::path&, ServeConfig& config) {
+  config.*member = parse_duration(text);
+}
+template <auto member>
+std::string show_duration(const ServeConfig& config) { return format_duration(config.*member); }
+
+void parse_size(std::string_view text, const fs::path&, ServeConfig& config) {
+  const auto bytes = parse_byte_size(text);
+  if (bytes == 0) throw bad_value(text, "is not a usable upload limit (it must be above 0)");
+  config.max_upload_size = bytes;
+}
+std::string show_size(const ServeConfig& config) { return format_byte_size(config.max_upload_size); }
+
+void parse_allow_public(std::string_view text, const fs::path&, ServeConfig& config) {
+  const std::string value = ascii_lower(trim_ascii(text));
+  if (value == "true" || value == "yes" || value == "on" || value == "1") {
+    config.allow_public = true;
+  } else if (value == "false" || value == "no" || value == "off" || value == "0") {
+    config.allow_public = false;
+  } else {
+    throw bad_value(text, "is not true or false");
+  }
+}
+std::string show_allow_public(const ServeConfig& config) { return config.allow_public ? "true" : "false"; }
+
+void parse_engine(std::string_view text, const fs::path&, ServeConfig& config) {
+  const std::string value(trim_ascii(text));
+  if (!value.empty() && value != "whisper" && value != "sphinx") throw bad_value(text, "is not an engine (whisper or sphinx)");
+  config.engine = value;
+}
+
+void parse_api_keys(std::string_view text, const fs::path&, ServeConfig& config) {
+  config.api_keys.clear();
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const std::string_view entry = trim_ascii(text.substr(0, comma));
+    if (!entry.empty()) config.api_keys.emplace_back(entry);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+}
+std::string show_api_keys(const ServeConfig& config) {
+  return config.api_keys.empty() ? "" : std::to_string(config.api_keys.size()) + " keys, not shown";
+}
+
+void parse_log_format_value(std::string_view text, const fs::path&, ServeConfig& config) {
+  config.log_format = parse_log_format(trim_ascii(text));
+}
+std::string show_log_format(const ServeConfig& config) { return std::string(to_string(config.log_format)); }
+
+void parse_log_level_value(std::string_view text, const fs::path&, ServeConfig& config) {
+  parse_log_level(trim_ascii(text));  // throws for an unknown level
+  config.log_level = std::string(trim_ascii(text));
+}
+
+void parse_chunk_length(std::string_view text, const fs::path&, ServeConfig& config) {
+  const auto length = parse_duration(text);
+  // Shorter chunks cut speech too often to transcribe well (as `transcribe` checks).
+  if (length.count() != 0 && length.count() < 30) throw bad_value(text, "is too short (0 for no chunking, or at least 30s)");
+  config.chunk_length = length;
+}
+
+}  // namespace
+
+const std::vector<ServeConfigKey>& serve_config_keys() {
+  using C = ServeConfig;
+  static const std::vector<ServeConfigKey> keys = {
+      {"host", "Server", "HOST", "Address to listen on; without API keys only a loopback address is allowed",
+       parse_non_empty<&C::host>, show_text<&C::host>},
+      {"port", "Server", "PORT", "TCP port; 0 picks a free one", parse_int<&C::port, 0, 65535>,
+       show_int<&C::port>, false, true},
+      {"data_dir", "Server", "DIR", "Where the job database, uploads and results live",
+       parse_path<&C::data_dir>, show_path<&C::data_dir>},
+      {"workers", "Server", "N", "Jobs that run at once; 0 = cores / threads-per-job (at least 1)",
+       parse_int<&C::workers, 0, 1024>, show_int<&C::workers>, false, true},
+      {"threads_per_job", "Server", "N", "CPU threads each job uses", parse_int<&C::threads_per_job, 1, 256>,
+       show_int<&C::threads_per_job>, false, true},
+      {"max_upload_size", "Server", "SIZE", "Largest upload accepted: bytes, or with K, M, G (500M)", parse_size,
+       show_size},
+      {"retention", "Server", "DURATION", "Remove media and results older than this (s, m, h, d); 0 = keep forever",
+       parse_duration_value<&C::retention>, show_duration<&C::retention>},
+      {"shutdown_grace", "Server", "DURATION", "On SIGTERM, how long running jobs may take to finish",
+       parse_duration_value<&C::shutdown_grace>, show_duration<&C::shutdown_grace>},
+      {"engine", "Transcription", "NAME", "whisper or sphinx; empty = whisper when a model is installed",
+       parse_engine, show_text<&C::engine>},
+      {"model", "Transcription", "NAME|PATH", "Whisper model for jobs that name none",
+       parse_text<&C::model>, show_text<&C::model>},
+      {"chunk_length", "Transcription", "DURATION", "Cut long audio at silences into chunks this long; 0 = whole file",
+       parse_chunk_length, show_duration<&C::chunk_length>},
+      {"api_keys_file", "Access", "FILE", "API keys, one per line (key, or name: key); requests then need Bearer",
+       parse_path<&C::api_keys_file>, show_path<&C::api_keys_file>},
+      {"api_keys", "Access", "KEYS", "API keys as a comma list of key or name: key",
+       parse_api_keys, show_api_keys, false, false, true},
+      {"allow_public", "Access", "", "Listen on a non-loopback address even without API keys",
+       parse_allow_public, show_allow_public, true, true},
+      {"log_format", "Logging", "FORMAT", "json (one object per line) or text", parse_log_format_value,
+       show_log_format},
+      {"log_level", "Logging", "LEVEL", "trace, debug, info, warn, error, critical or off", parse_log_level_value,
+       show_text<&C::log_level>},
+      {"broker_url", "Distributed mode", "URL", "RabbitMQ for jobs (amqp://...); empty = in-process queue",
+       parse_text<&C::broker_url>, show_text<&C::broker_url>},
+      {"redis_url", "Distributed mode", "URL", "Redis for progress events (redis://...); empty = in-process",
+       parse_text<&C::redis_url>, show_text<&C::redis_url>},
+      {"database_url", "Distributed mode", "URL", "PostgreSQL for jobs (postgresql://...); empty = SQLite in the data dir",
+       parse_text<&C::database_url>, show_text<&C::database_url>},
+  };
+  return keys;
+}
+
+const ServeConfigKey* find_serve_config_key(std::string_view name) {
+  for (const auto& key : serve_config_keys()) {
+    if (key.name == name) return &key;
+  }
+  return nullptr;
+}
+
+std::string flag_name(const ServeConfigKey& key) {
+  std::string flag = "--" + std::string(key.name);
+  for (char& c : flag) c = c == '_' ? '-' : c;
+  return flag;
+}
+
+std::string env_name(const ServeConfigKey& key) {
+  std::string name = "SOUNDSCRIPTER_" + std::string(key.name);
+  for (char& c : name) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  return name;
+}
+
+}  // namespace soundscripter

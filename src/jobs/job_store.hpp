@@ -1,0 +1,91 @@
+// JobStore: where jobs, their results and their event history live.
+//
+// The API process owns it (workers in distributed mode send results back to
+// the API). Implementations: SQLite (embedded, sqlite_job_store.cpp) and,
+// later, PostgreSQL, behind the same calls. All methods are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "jobs/job.hpp"
+#include "transcript/transcript.hpp"
+
+namespace soundscripter {
+
+struct JobQuery {
+  std::optional<std::string> owner;   // only this owner's jobs
+  std::optional<JobState> state;
+  int limit = 20;                     // 1..100
+  int offset = 0;
+};
+
+struct JobPage {
+  std::vector<Job> jobs;              // newest first
+  std::int64_t total = 0;             // matching jobs in all pages
+};
+
+// One event in a job's history, as published and as sent over SSE.
+struct JobEvent {
+  std::string job;
+  std::int64_t seq = 0;               // rises by one per event of a job, from 1
+  std::string type;                   // state | progress | segment | error
+  nlohmann::json data;                // the type's fields
+  // {"job", "seq", "type", ...data}
+  nlohmann::json to_json() const;
+};
+
+class JobStore {
+ public:
+  virtual ~JobStore() = default;
+
+  virtual void create(const Job& job) = 0;
+  virtual std::optional<Job> get(const std::string& id) = 0;
+  virtual JobPage list(const JobQuery& query) = 0;
+
+  // Moves a job to `to` only if it is now in one of `from` (compare and set,
+  // so a cancel and a worker finishing never both win). Sets started_at on
+  // processing (and raises attempts), finished_at on terminal states, and the
+  // error fields on failed. Returns false when the job was not in `from`.
+  virtual bool transition(const std::string& id, std::vector<JobState> from, JobState to,
+                          const std::string& error_code = {},
+                          const std::string& error_message = {}) = 0;
+  virtual void set_progress(const std::string& id, double progress) = 0;
+  virtual void set_media_duration(const std::string& id, double seconds) = 0;
+
+  virtual void save_result(const std::string& id, const Transcript& transcript) = 0;
+  virtual std::optional<Transcript> result(const std::string& id) = 0;
+
+  // Gives the event the job's next seq, stores it, and returns it.
+  virtual JobEvent append_event(const std::string& job, const std::string& type,
+                                nlohmann::json data) = 0;
+  // The job's events with seq > after_seq, oldest first.
+  virtual std::vector<JobEvent> events_after(const std::string& job, std::int64_t after_seq) = 0;
+
+  // At start-up: jobs left `processing` by a process that died go back to
+  // `queued`. Returns them, oldest first, to be queued again.
+  virtual std::vector<Job> requeue_interrupted() = 0;
+  // Queued jobs, oldest first (to fill the in-process queue at start-up).
+  virtual std::vector<Job> queued_jobs() = 0;
+  // Finished jobs (terminal states) whose finished_at is before `before`.
+  virtual std::vector<Job> finished_before(double before) = 0;
+
+  // Deletes the job, its result and its events.
+  virtual void remove(const std::string& id) = 0;
+
+  // Jobs per state, for /metrics.
+  virtual std::vector<std::pair<JobState, std::int64_t>> count_by_state() = 0;
+  // Whether the store answers (for /readyz).
+  virtual bool healthy() = 0;
+};
+
+// The SQLite store in WAL mode at `path` (created with its schema if new;
+// migrations run in order). Throws Error(backend_unavailable) if it cannot open.
+std::unique_ptr<JobStore> make_sqlite_job_store(const std::string& path);
+
+}  // namespace soundscripter

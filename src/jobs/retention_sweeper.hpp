@@ -1,0 +1,32 @@
+// Removes finished jobs older than the retention period, with their media
+// and results, on a background thread. Queued and running jobs are never
+// touched, however old.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "jobs/job_store.hpp"
+
+namespace soundscripter {
+
+class RetentionSweeper {
+ public:
+  // retention 0 keeps everything (no thread is started).
+  RetentionSweeper(JobStore& store, std::chrono::seconds retention);
+  ~RetentionSweeper();
+
+  // One pass now; returns how many jobs it removed.
+  std::size_t sweep();
+
+ private:
+  JobStore& store_;
+  std::chrono::seconds retention_;
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  std::jthread thread_;
+};
+
+}  // namespace soundscripter

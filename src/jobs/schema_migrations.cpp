@@ -1,0 +1,100 @@
+// The job store's numbered migrations and the loop that applies them
+// (see schema_migrations.hpp for the rules).
+#include "jobs/schema_migrations.hpp"
+
+#include <array>
+
+#include "jobs/sqlite_handles.hpp"
+#include "util/error.hpp"
+
+namespace soundscripter {
+namespace {
+
+// Version 1: jobs, their results and their event history. A job's request
+// is JSON so that new request fields need no migration. Results and events
+// go with their job (ON DELETE CASCADE), so removing a job is one DELETE.
+// Listing is newest first, by owner or state: the indexes serve exactly
+// those orders (rowid breaks ties between jobs created in the same instant).
+constexpr const char* kCreateJobsEventsResults = R"sql(
+CREATE TABLE jobs (
+  id             TEXT PRIMARY KEY,
+  owner          TEXT NOT NULL DEFAULT '',
+  name           TEXT NOT NULL DEFAULT '',
+  state          TEXT NOT NULL
+                 CHECK (state IN ('queued', 'processing', 'completed', 'failed', 'cancelled')),
+  request        TEXT NOT NULL DEFAULT '{}',
+  media_path     TEXT NOT NULL DEFAULT '',
+  media_filename TEXT NOT NULL DEFAULT '',
+  media_sha256   TEXT NOT NULL DEFAULT '',
+  media_bytes    INTEGER NOT NULL DEFAULT 0,
+  media_duration REAL NOT NULL DEFAULT 0,
+  progress       REAL NOT NULL DEFAULT 0,
+  attempts       INTEGER NOT NULL DEFAULT 0,
+  error_code     TEXT NOT NULL DEFAULT '',
+  error_message  TEXT NOT NULL DEFAULT '',
+  created_at     REAL NOT NULL,
+  started_at     REAL,
+  finished_at    REAL
+);
+CREATE INDEX jobs_by_created ON jobs (created_at);
+CREATE INDEX jobs_by_owner ON jobs (owner, created_at);
+CREATE INDEX jobs_by_state ON jobs (state, created_at);
+
+CREATE TABLE results (
+  job        TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+  transcript TEXT NOT NULL,
+  created_at REAL NOT NULL
+);
+
+CREATE TABLE events (
+  job  TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  seq  INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (job, seq)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array kJobStoreMigrations = {
+    Migration{1, "create jobs, results and events", kCreateJobsEventsResults},
+};
+
+}  // namespace
+
+std::span<const Migration> job_store_migrations() { return kJobStoreMigrations; }
+
+int schema_version(sqlite3* db) {
+  sqlite::StatementCache prepare(db);
+  auto statement = prepare("PRAGMA user_version");
+  return statement.step() ? static_cast<int>(statement.integer(0)) : 0;
+}
+
+void apply_migrations(sqlite3* db, std::span<const Migration> migrations) {
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  if (const int found = schema_version(db); found > latest) {
+    throw Error(ErrorCode::backend_unavailable,
+                "schema version " + std::to_string(found) + " is newer than this program's (" +
+                    std::to_string(latest) + "); use a newer SoundScripter");
+  }
+  int expected_version = 1;
+  for (const Migration& migration : migrations) {
+    const std::string label = "migration " + std::to_string(migration.version) + " (" +
+                              migration.description + ")";
+    if (migration.version != expected_version++) {
+      throw Error(ErrorCode::internal, label + ": migrations must be numbered 1, 2, 3, ...");
+    }
+    try {
+      sqlite::Transaction transaction(db);
+      // Read again under the write lock: another process opening the same
+      // new file may have applied this migration while we waited.
+      if (schema_version(db) >= migration.version) continue;
+      sqlite::exec(db, migration.sql);
+      sqlite::exec(db, "PRAGMA user_version = " + std::to_string(migration.version));
+      transaction.commit();
+    } catch (const Error& error) {
+      throw error.with_context(label);
+    }
+  }
+}
+
+}  // namespace soundscripter

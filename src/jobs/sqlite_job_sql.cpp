@@ -1,0 +1,84 @@
+// The mapping between Job and the jobs table (see sqlite_job_sql.hpp).
+#include "jobs/sqlite_job_sql.hpp"
+
+#include "jobs/job_request_json.hpp"
+#include "util/error.hpp"
+
+namespace soundscripter {
+
+const char* const kJobColumns =
+    "id, owner, name, state, request, media_path, media_filename, media_sha256, media_bytes, "
+    "media_duration, progress, attempts, error_code, error_message, created_at, started_at, "
+    "finished_at";
+const char* const kJobPlaceholders =
+    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17";
+
+void bind_job(sqlite::Statement& insert, const Job& job) {
+  insert.bind(1, job.id).bind(2, job.owner).bind(3, job.name).bind(4, to_string(job.state));
+  insert.bind(5, dump_json(job_request_to_json(job.request)));
+  insert.bind(6, job.media_path).bind(7, job.media_filename).bind(8, job.media_sha256);
+  insert.bind(9, static_cast<std::int64_t>(job.media_bytes)).bind(10, job.media_duration);
+  insert.bind(11, job.progress).bind(12, job.attempts);
+  insert.bind(13, job.error_code).bind(14, job.error_message);
+  insert.bind(15, job.created_at).bind(16, job.started_at).bind(17, job.finished_at);
+}
+
+Job read_job(const sqlite::Statement& row) {
+  Job job;
+  job.id = row.text(0);
+  job.owner = row.text(1);
+  job.name = row.text(2);
+  job.state = parse_job_state(row.text(3));
+  try {
+    job.request = job_request_from_json(parse_json(row.text(4)));
+  } catch (const Error& error) {
+    throw error.with_context("job " + job.id);
+  }
+  job.media_path = row.text(5);
+  job.media_filename = row.text(6);
+  job.media_sha256 = row.text(7);
+  job.media_bytes = static_cast<std::uint64_t>(row.integer(8));
+  job.media_duration = row.real(9);
+  job.progress = row.real(10);
+  job.attempts = static_cast<int>(row.integer(11));
+  job.error_code = row.text(12);
+  job.error_message = row.text(13);
+  job.created_at = row.real(14);
+  job.started_at = row.optional_real(15);
+  job.finished_at = row.optional_real(16);
+  return job;
+}
+
+std::string transition_sql(JobState to, std::size_t from_count) {
+  std::string set;
+  switch (to) {
+    case JobState::queued:
+      set = "progress = 0, started_at = NULL, finished_at = NULL, error_code = '', "
+            "error_message = ''";
+      break;
+    case JobState::processing:
+      set = "attempts = attempts + 1, progress = 0, started_at = ?2, finished_at = NULL, "
+            "error_code = '', error_message = ''";
+      break;
+    case JobState::completed: set = "progress = 1, finished_at = ?2"; break;
+    case JobState::failed: set = "finished_at = ?2, error_code = ?3, error_message = ?4"; break;
+    case JobState::cancelled: set = "finished_at = ?2"; break;
+  }
+  std::string from = "?6";
+  for (std::size_t i = 1; i < from_count; ++i) from += ", ?" + std::to_string(6 + i);
+  return "UPDATE jobs SET state = ?1, " + set + " WHERE id = ?5 AND state IN (" + from + ")";
+}
+
+std::string dump_json(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::json parse_json(const std::string& text) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorCode::internal, std::string("stored JSON is corrupt: ") + e.what());
+  }
+}
+
+}  // namespace soundscripter

@@ -1,0 +1,182 @@
+// The embedded mode's Queue: a priority queue with aging, in memory.
+//
+// Effective priorities change as time passes, so a heap ordered at push time
+// would go stale. Instead there is one FIFO list per base priority (0..9):
+// within a list every job shares the base priority, so the oldest (the
+// front) always has the highest effective priority of its list, and pop
+// compares only the ten fronts. The rule and the starvation bound it gives
+// are documented at make_in_process_queue in queue.hpp.
+//
+// State lives in a shared_ptr so that a Delivery rejected after the queue
+// object is gone (a worker finishing during shutdown) does no harm.
+#include <algorithm>
+#include <array>
+#include <condition_variable>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include "queue/queue.hpp"
+
+namespace soundscripter {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kMaxPriority = 9;
+
+struct Waiting {
+  std::string job_id;
+  int priority = 0;
+  Clock::time_point pushed_at;
+  std::uint64_t push_order = 0;  // breaks ties between equal push times
+};
+
+class QueueState {
+ public:
+  explicit QueueState(InProcessQueueOptions options) : options_(std::move(options)) {
+    if (!options_.clock) options_.clock = [] { return Clock::now(); };
+  }
+
+  void push(const std::string& job_id, int priority) {
+    {
+      std::lock_guard lock(mutex_);
+      if (index_.contains(job_id)) return;
+      priority = std::clamp(priority, 0, kMaxPriority);
+      insert_in_order({job_id, priority, options_.clock(), next_push_order_++});
+    }
+    ready_.notify_one();
+  }
+
+  // A rejected delivery goes back where it was, by its original push order.
+  void put_back(Waiting item) {
+    {
+      std::lock_guard lock(mutex_);
+      if (index_.contains(item.job_id)) return;
+      insert_in_order(std::move(item));
+    }
+    ready_.notify_one();
+  }
+
+  std::optional<Waiting> pop(std::stop_token stop) {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, stop, [&] { return !index_.empty(); });
+    if (stop.stop_requested()) return std::nullopt;
+    return take_next();
+  }
+
+  bool remove(const std::string& job_id) {
+    std::lock_guard lock(mutex_);
+    auto found = index_.find(job_id);
+    if (found == index_.end()) return false;
+    levels_[static_cast<std::size_t>(found->second->priority)].erase(found->second);
+    index_.erase(found);
+    return true;
+  }
+
+  std::int64_t depth() {
+    std::lock_guard lock(mutex_);
+    return static_cast<std::int64_t>(index_.size());
+  }
+
+ private:
+  using Level = std::list<Waiting>;
+
+  void insert_in_order(Waiting item) {
+    Level& level = levels_[static_cast<std::size_t>(item.priority)];
+    // New pushes go at the back; only a put-back job (older than most) has
+    // to walk, and it stops early since it is old.
+    auto position = level.end();
+    while (position != level.begin() && std::prev(position)->push_order > item.push_order) {
+      --position;
+    }
+    const std::string job_id = item.job_id;
+    index_[job_id] = level.insert(position, std::move(item));
+  }
+
+  int effective_priority(const Waiting& item, Clock::time_point now) const {
+    if (options_.aging_step.count() <= 0) return item.priority;
+    const auto steps = (now - item.pushed_at) / options_.aging_step;
+    if (steps <= 0) return item.priority;  // a clock that went back gives no credit
+    return static_cast<int>(std::min<std::int64_t>(kMaxPriority, item.priority + steps));
+  }
+
+  // Caller holds the lock and knows a job is waiting.
+  Waiting take_next() {
+    const Clock::time_point now = options_.clock();
+    Level* best_level = nullptr;
+    int best_priority = -1;
+    for (Level& level : levels_) {
+      if (level.empty()) continue;
+      const Waiting& front = level.front();
+      const int priority = effective_priority(front, now);
+      if (priority > best_priority ||
+          (priority == best_priority && front.push_order < best_level->front().push_order)) {
+        best_level = &level;
+        best_priority = priority;
+      }
+    }
+    Waiting item = std::move(best_level->front());
+    best_level->pop_front();
+    index_.erase(item.job_id);
+    return item;
+  }
+
+  InProcessQueueOptions options_;
+  std::mutex mutex_;
+  std::condition_variable_any ready_;
+  std::array<Level, kMaxPriority + 1> levels_;
+  std::unordered_map<std::string, Level::iterator> index_;  // waiting jobs by id
+  std::uint64_t next_push_order_ = 0;
+};
+
+class InProcessDelivery final : public Delivery {
+ public:
+  InProcessDelivery(std::shared_ptr<QueueState> queue, Waiting item)
+      : queue_(std::move(queue)), item_(std::move(item)) {}
+
+  const std::string& job_id() const override { return item_.job_id; }
+  int priority() const override { return item_.priority; }
+
+  void ack() override { settled_ = true; }
+
+  void reject(bool requeue) override {
+    if (settled_) return;
+    settled_ = true;
+    if (requeue) queue_->put_back(item_);
+  }
+
+ private:
+  std::shared_ptr<QueueState> queue_;
+  Waiting item_;
+  bool settled_ = false;  // a second ack or reject changes nothing
+};
+
+class InProcessQueue final : public Queue {
+ public:
+  explicit InProcessQueue(InProcessQueueOptions options)
+      : state_(std::make_shared<QueueState>(std::move(options))) {}
+
+  void push(const std::string& job_id, int priority) override { state_->push(job_id, priority); }
+
+  std::unique_ptr<Delivery> pop(std::stop_token stop) override {
+    std::optional<Waiting> item = state_->pop(std::move(stop));
+    if (!item) return nullptr;
+    return std::make_unique<InProcessDelivery>(state_, std::move(*item));
+  }
+
+  bool remove(const std::string& job_id) override { return state_->remove(job_id); }
+  std::int64_t depth() override { return state_->depth(); }
+  bool healthy() override { return true; }
+
+ private:
+  std::shared_ptr<QueueState> state_;
+};
+
+}  // namespace
+
+std::unique_ptr<Queue> make_in_process_queue(InProcessQueueOptions options) {
+  return std::make_unique<InProcessQueue>(std::move(options));
+}
+
+}  // namespace soundscripter
