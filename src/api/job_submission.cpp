@@ -4,7 +4,7 @@
 
 #include "engine/engine.hpp"
 #include "media/audio_decoder.hpp"
-#include "models/model_catalog.hpp"
+#include "api/openai_request.hpp"
 #include "util/error.hpp"
 
 namespace soundscripter {
@@ -80,8 +80,9 @@ JobRequest parse_job_fields(const HttpRequest& request) {
   if (auto model = field("model"); model && !model->empty()) {
     if (job.engine == "sphinx") {
       problems.push_back("model: the sphinx engine takes no model");
-    } else if (!resolve_model(*model)) {
-      problems.push_back("model: '" + *model + "' is not installed on this server");
+    } else if (!is_installed_model_name(*model)) {
+      // Names only: a path would let a client make the server load any file.
+      problems.push_back("model: '" + *model + "' is not a model installed on this server");
     }
     job.model = *model;
   }

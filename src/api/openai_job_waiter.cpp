@@ -1,3 +1,5 @@
+// The synchronous wait for one job (see openai_job_waiter.hpp for the order
+// that avoids lost wake-ups).
 #include "api/openai_job_waiter.hpp"
 
 #include <chrono>

@@ -1,3 +1,4 @@
+// Reading OpenAI's form (see openai_request.hpp for what differs from ours).
 #include "api/openai_request.hpp"
 
 #include <cctype>

@@ -10,7 +10,6 @@
 
 #include "media/audio_decoder.hpp"
 #include "util/error.hpp"
-#include "util/idle_pool.hpp"
 
 namespace soundscripter {
 namespace {
@@ -58,7 +57,10 @@ class SphinxEngine final : public Engine {
       throw Error(ErrorCode::invalid_argument,
                   "the sphinx engine knows English only, not '" + options.language + "'");
     }
-    DecoderPtr decoder = acquire_decoder();
+    // A fresh decoder per call: a reused one carries its frame count and
+    // its cepstral-mean estimate into the next utterance, which shifts the
+    // times and changes the words (seen with two files in one run).
+    DecoderPtr decoder = make_decoder();
     if (ps_start_utt(decoder.get()) < 0) {
       throw Error(ErrorCode::engine_failed, "PocketSphinx could not start an utterance");
     }
@@ -67,7 +69,6 @@ class SphinxEngine final : public Engine {
     for (std::size_t offset = 0; offset < samples.size(); offset += kSampleRate) {
       if (stop.stop_requested()) {
         ps_end_utt(decoder.get());
-        release_decoder(std::move(decoder));
         throw Error(ErrorCode::cancelled, "transcription cancelled");
       }
       std::size_t count = std::min<std::size_t>(kSampleRate, samples.size() - offset);
@@ -92,7 +93,6 @@ class SphinxEngine final : public Engine {
     for (const auto& segment : transcript.segments) {
       if (callbacks.on_segment) callbacks.on_segment(segment);
     }
-    release_decoder(std::move(decoder));
     return transcript;
   }
 
@@ -133,12 +133,6 @@ class SphinxEngine final : public Engine {
     return segments;
   }
 
-  DecoderPtr acquire_decoder() {
-    return decoders_.acquire([this] { return make_decoder(); });
-  }
-
-  void release_decoder(DecoderPtr decoder) { decoders_.release(std::move(decoder)); }
-
   DecoderPtr make_decoder() const {
     err_set_logfp(nullptr);  // its INFO lines would drown the CLI's output
     const std::string hmm = (model_dir_ / "en-us").string();
@@ -160,7 +154,6 @@ class SphinxEngine final : public Engine {
   }
 
   std::filesystem::path model_dir_;
-  IdlePool<DecoderPtr> decoders_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <filesystem>
 
 #include "engine/media_transcription.hpp"
 #include "models/vad_model.hpp"
@@ -104,10 +105,15 @@ JobOutcome run_job_steps(const std::string& job_id, JobRunnerContext& context, s
       spdlog::info("job cancelled");
       return JobOutcome::cancelled;
     }
+    // Errors name the stored file (by path or by name); the uploader knows
+    // it by its own name.
     std::string message = error.what();
-    // Media errors name the stored file; the uploader knows it by its own name.
-    if (auto at = message.find(job->media_path); at != std::string::npos) {
-      message.replace(at, job->media_path.size(), job->media_filename);
+    const std::string stored_name = std::filesystem::path(job->media_path).filename().string();
+    for (const std::string& stored : {job->media_path, stored_name}) {
+      for (auto at = message.find(stored); !stored.empty() && at != std::string::npos;
+           at = message.find(stored, at + job->media_filename.size())) {
+        message.replace(at, stored.size(), job->media_filename);
+      }
     }
     if (store.transition(job_id, {JobState::processing}, JobState::failed,
                          std::string(to_string(error.code())), message)) {
