@@ -22,11 +22,34 @@ std::int64_t resume_after(const HttpRequest& request) {
   throw Error(ErrorCode::invalid_argument, "Last-Event-ID '" + *value + "' is not an event id of this job");
 }
 
+// Whether the client has already seen the job end: its last state event
+// is final and no later than the one the client resumes after.
+bool ended_before(JobStore& store, const std::string& job, std::int64_t after_seq) {
+  if (after_seq <= 0) return false;
+  std::string last_state;
+  std::int64_t last_state_seq = 0;
+  for (const auto& event : store.events_after(job, 0)) {
+    if (event.type != "state") continue;
+    last_state = event.data.value("state", std::string());
+    last_state_seq = event.seq;
+  }
+  const bool ended = last_state == "completed" || last_state == "failed" || last_state == "cancelled";
+  return ended && last_state_seq <= after_seq;
+}
+
 HttpResponse job_events(ApiServices& services, HttpRequest& request) {
   Job job = visible_job(services, request, request.path_params.at("id"));
   SseFeed::Options options;
   options.job = job.id;
   options.after_seq = resume_after(request);
+  // An EventSource reconnects whenever a stream ends, sending the last id
+  // it saw: after the final state there is nothing more to wait for, and
+  // 204 is what tells an EventSource to stop reconnecting.
+  if (ended_before(services.store, job.id, options.after_seq)) {
+    HttpResponse done;
+    done.status = 204;
+    return done;
+  }
   options.close_on_terminal = true;
   HttpResponse response;
   response.deferred = [&services, options](std::shared_ptr<ResponseWriter> writer) {

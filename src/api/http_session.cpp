@@ -7,6 +7,7 @@
 
 #include "api/error_status.hpp"
 #include "api/url.hpp"
+#include "util/strings.hpp"
 
 namespace soundscripter::http_detail {
 namespace {
@@ -58,9 +59,8 @@ HttpRequest Session::request_from_header() const {
   request.path = url_decode(request.target.substr(0, question), /*plus_is_space=*/false);
   if (question != std::string::npos) request.query = parse_query(request.target.substr(question + 1));
   for (const auto& field : header) {
-    std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.headers[name] = std::string(field.value());
+    const auto name = field.name_string();
+    request.headers[ascii_lower({name.data(), name.size()})] = std::string(field.value());
   }
   char id[40];
   std::snprintf(id, sizeof id, "%s%llx", shared_->request_prefix.c_str(),

@@ -38,13 +38,6 @@ sigset_t shutdown_signals() {
   return set;
 }
 
-ApiKeys load_api_keys(const ServeConfig& config) {
-  ApiKeys keys;
-  if (!config.api_keys_file.empty()) keys.add_file(config.api_keys_file);
-  for (const auto& entry : config.api_keys) keys.add(entry, "SOUNDSCRIPTER_API_KEYS");
-  return keys;
-}
-
 void remove_stale_uploads(const std::filesystem::path& upload_dir) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(upload_dir, ec)) {
@@ -115,7 +108,7 @@ int run_serve(const ServeCommandLine& command_line) {
   workers.start();
 
   // 7. The API.
-  ApiKeys keys = load_api_keys(config);
+  ApiKeys keys = load_api_keys(config.api_keys_file, config.api_keys, resolved.origin("api_keys"));
   ApiServices services{*store, *queue, *bus, events, metrics, media_dir, config.engine, config.model,
                        [&workers](const std::string& id) { return workers.cancel(id); }, {}};
   Router router;

@@ -7,30 +7,18 @@
 // variants are listed only where a SHA-1 is published for them.
 #include "models/model_catalog.hpp"
 
-#include <pwd.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <system_error>
 
+#include "util/environment.hpp"
+
 namespace soundscripter {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string environment(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
-
-fs::path home_dir() {
-  if (auto home = environment("HOME"); !home.empty()) return home;
-  // Services started without HOME still have a passwd entry.
-  if (const passwd* entry = getpwuid(getuid()); entry && entry->pw_dir) return entry->pw_dir;
-  return fs::current_path();
-}
 
 bool is_existing_file(const fs::path& path) {
   std::error_code ignored;
@@ -75,12 +63,9 @@ const KnownModel* find_known_model(const std::string& name) {
 }
 
 fs::path models_dir() {
-  if (auto dir = environment("SOUNDSCRIPTER_MODELS_DIR"); !dir.empty()) return dir;
-  // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
-  if (auto data_home = environment("XDG_DATA_HOME"); !data_home.empty() && data_home.front() == '/') {
-    return fs::path(data_home) / "soundscripter" / "models";
-  }
-  return home_dir() / ".local" / "share" / "soundscripter" / "models";
+  const Environment environment = process_environment();
+  if (auto dir = environment_value(environment, "SOUNDSCRIPTER_MODELS_DIR"); !dir.empty()) return dir;
+  return user_data_home(environment) / "soundscripter" / "models";
 }
 
 std::optional<fs::path> resolve_model(const std::string& name_or_path) {

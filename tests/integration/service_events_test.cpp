@@ -119,6 +119,7 @@ TEST_F(service_events, ResumingAFinishedJobAfterItsLastEventEndsAtOnce) {
   // it saw; the stream of a finished job has nothing more to say.
   const SseResult again =
       read_sse(api.events_url(id), {api.headers({{"Last-Event-ID", whole.events.back().id}}), nullptr, 5});
+  EXPECT_EQ(again.status, 204);
   EXPECT_TRUE(again.events.empty());
   EXPECT_NE(again.end, SseEnd::timed_out) << "the stream of a finished job stayed open";
 }

@@ -13,6 +13,7 @@
 #include "support/serve_process.hpp"
 #include "support/service_api.hpp"
 #include "support/test_models.hpp"
+#include "support/test_paths.hpp"
 
 namespace soundscripter::test {
 
