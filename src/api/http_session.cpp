@@ -27,6 +27,11 @@ Session::~Session() {
   if (in_request_) shared_->requests_in_flight--;
 }
 
+char* Session::chunk_buffer() {
+  if (!chunk_) chunk_ = std::make_unique_for_overwrite<char[]>(kChunkBytes);
+  return chunk_.get();
+}
+
 void Session::run() {
   net::dispatch(stream_.get_executor(),
                 beast::bind_front_handler(&Session::do_read_header, shared_from_this()));
@@ -105,8 +110,8 @@ void Session::begin_body() {
 
 void Session::do_read_body() {
   auto& body = parser_->get().body();
-  body.data = chunk_.data();
-  body.size = chunk_.size();
+  body.data = chunk_buffer();
+  body.size = kChunkBytes;
   stream_.expires_after(shared_->options.read_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -123,12 +128,12 @@ void Session::on_read_body(beast::error_code ec) {
     spdlog::debug("{}: reading the body failed: {}", request_.request_id, ec.message());
     return do_close();  // the client went away or was too slow
   }
-  const std::size_t got = chunk_.size() - parser_->get().body().size;
+  const std::size_t got = kChunkBytes - parser_->get().body().size;
   try {
     if (multipart_) {
-      multipart_->feed({chunk_.data(), got});
+      multipart_->feed({chunk_.get(), got});
     } else if (route_->body == BodyKind::buffered) {
-      request_.body.append(chunk_.data(), got);
+      request_.body.append(chunk_.get(), got);
     }
     if (!parser_->is_done()) return do_read_body();
     if (multipart_) {
@@ -228,11 +233,11 @@ void Session::send_file(HttpResponse response) {
 
 void Session::do_send_file_piece(std::shared_ptr<std::FILE> file, std::uint64_t left) {
   if (left == 0) return on_response_written({});
-  std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, chunk_.size()));
-  std::size_t got = std::fread(chunk_.data(), 1, want, file.get());
+  std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, kChunkBytes));
+  std::size_t got = std::fread(chunk_buffer(), 1, want, file.get());
   if (got == 0) return do_close();  // the file shrank under us: the length is now a lie
   stream_.expires_after(shared_->options.read_timeout);
-  net::async_write(stream_, net::buffer(chunk_.data(), got),
+  net::async_write(stream_, net::buffer(chunk_.get(), got),
                    [self = shared_from_this(), file, left, got](beast::error_code ec, std::size_t) {
                      if (ec) return self->do_close();
                      self->do_send_file_piece(file, left - got);

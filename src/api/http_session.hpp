@@ -94,7 +94,11 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseWri
   beast::flat_buffer buffer_;
   std::shared_ptr<ServerShared> shared_;
   std::optional<http::request_parser<http::buffer_body>> parser_;
-  std::array<char, 64 * 1024> chunk_{};
+  // Body and file I/O buffer, allocated by the first request that needs
+  // one: an idle or streaming connection then costs no 64 KiB of memory.
+  static constexpr std::size_t kChunkBytes = 64 * 1024;
+  std::unique_ptr<char[]> chunk_;
+  char* chunk_buffer();
 
   // The request being served.
   HttpRequest request_;

@@ -3,9 +3,25 @@
 namespace soundscripter {
 
 std::string sse_frame(const JobEvent& event, bool prefix_job_in_id) {
+  // The bus hands one event to every subscriber in turn on the publishing
+  // thread: with thousands of clients on a job, render it once, not per client.
+  struct LastFrame {
+    std::string job;
+    std::int64_t seq = -1;
+    bool prefixed = false;
+    std::string frame;
+  };
+  thread_local LastFrame last;
+  if (last.seq == event.seq && last.prefixed == prefix_job_in_id && last.job == event.job) {
+    return last.frame;
+  }
   std::string id = prefix_job_in_id ? event.job + ":" + std::to_string(event.seq) : std::to_string(event.seq);
-  return "id: " + id + "\nevent: " + event.type + "\ndata: " +
-         event.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
+  last.frame = "id: " + id + "\nevent: " + event.type + "\ndata: " +
+               event.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
+  last.job = event.job;
+  last.seq = event.seq;
+  last.prefixed = prefix_job_in_id;
+  return last.frame;
 }
 
 SseFeed::SseFeed(std::shared_ptr<ResponseWriter> writer, JobStore& store, Options options)

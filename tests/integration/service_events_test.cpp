@@ -57,7 +57,9 @@ TEST_F(service_events, JobStreamHasEveryStepInOrderAndEndsWithTheTerminalState) 
       EXPECT_GE(progress, last_progress) << event.data;
       last_progress = progress;
     }
-    if (data["type"] == "segment") EXPECT_TRUE(data.contains("text") || data.contains("segment")) << event.data;
+    if (data["type"] == "segment") {
+      EXPECT_TRUE(data["segment"].contains("text")) << event.data;
+    }
   }
   EXPECT_EQ(states, (std::vector<std::string>{"queued", "processing", "completed"}));
   EXPECT_TRUE(types.count("progress")) << "no progress events";
@@ -153,6 +155,13 @@ TEST_F(service_events, AllEventsStreamCarriesEveryJob) {
     last_seq[job] = seq;
   }
   EXPECT_EQ(last_seq.size(), static_cast<std::size_t>(kJobs));
+
+  // An EventSource reconnecting sends the last "job:seq" id it saw back;
+  // that must not be refused.
+  const SseResult reconnected = read_sse(
+      api.events_url(), {api.headers({{"Last-Event-ID", result.events.back().id}}),
+                         [](const std::vector<SseEvent>&) { return true; }, 1});
+  EXPECT_EQ(reconnected.status, 200) << reconnected.body;
 }
 
 }  // namespace

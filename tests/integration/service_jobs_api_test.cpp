@@ -133,7 +133,7 @@ TEST_F(service_jobs_api, RetryOfACompletedJobIsAConflict) {
 TEST_F(service_jobs_api, TranscriptOfAnUnfinishedJobIsAConflict) {
   ServeProcess& server = start_server(fast_whisper_server_args(1));
   ServiceApi api(server.base_url());
-  const std::string busy = api.submit_ok(long_speech_file(2));
+  const std::string busy = api.submit_ok(long_speech_file(10));
   const std::string waiting = api.submit_ok(jfk_wav());
   ASSERT_EQ(api.job(waiting)["state"], "queued");
   expect_error(api.http().get("/v1/jobs/" + waiting + "/transcript?format=txt"), 409, "conflict");

@@ -23,8 +23,9 @@ TEST_F(service_openai_client, OfficialNodeClientRoundTrip) {
   ASSERT_TRUE(std::filesystem::exists(kClientDir / "node_modules" / "openai" / "package.json"))
       << "the openai npm package is not installed: run scripts/setup (npm ci --prefix tests/openai-client)";
 
+  // Multilingual, so that translation is possible.
   ServeProcess& server = start_server(ServeProcess::Options{
-      fast_whisper_server_args(2), {{"SOUNDSCRIPTER_API_KEYS", "client: sk-soundscripter-test"}},
+      fast_whisper_server_args(2, true), {{"SOUNDSCRIPTER_API_KEYS", "client: sk-soundscripter-test"}},
       std::chrono::seconds(60)});
   const ProcessResult result =
       run_process({"env", "OPENAI_API_KEY=sk-soundscripter-test", "node", (kClientDir / "roundtrip.mjs").string(),

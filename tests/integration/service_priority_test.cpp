@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "support/service_fixture.hpp"
 #include "support/test_media.hpp"
@@ -13,11 +14,17 @@ namespace {
 
 class service_priority : public ServiceTest {};
 
+// The server's clock for started_at: seconds since 1970.
+double unix_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 TEST_F(service_priority, HighJobBehindFiftyLowOnesStartsNext) {
   ServeProcess& server = start_server(fast_whisper_server_args(1));
   ServiceApi api(server.base_url());
-  // Keeps the only worker busy while the queue fills.
-  const std::string slow = api.submit_ok(long_speech_file(3));
+  // Keeps the only worker busy while the queue fills (ten minutes of
+  // speech: far longer than that takes), then is deleted to free it.
+  const std::string slow = api.submit_ok(long_speech_file(10));
   api.wait_for_state(slow, {"processing"});
 
   auto fields_with = [](const std::string& priority) {
@@ -33,11 +40,14 @@ TEST_F(service_priority, HighJobBehindFiftyLowOnesStartsNext) {
   ASSERT_EQ(api.job(low.front())["request"]["priority"], 2);
   // Otherwise the worker was free and the order says nothing.
   ASSERT_EQ(api.job(slow)["state"], "processing") << "the slow job ended before the queue was full";
+  for (const auto& id : low) ASSERT_EQ(api.job(id)["state"], "queued");
+  const double freed_at = unix_seconds();
+  ASSERT_EQ(api.http().del("/v1/jobs/" + slow).status, 200);
 
   const nlohmann::json high_done = api.wait_until_finished(high);
   ASSERT_EQ(high_done["state"], "completed") << high_done.dump();
   const double high_started = high_done["started_at"].get<double>();
-  EXPECT_GE(high_started, api.job(slow)["finished_at"].get<double>());
+  EXPECT_GE(high_started, freed_at);
 
   // Then the low ones, oldest first; none of them ran before the high one.
   api.wait_for_state(low[2], {"processing", "completed"});

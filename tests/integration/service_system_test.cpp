@@ -110,8 +110,13 @@ TEST_F(service_system, PagesAndApiDescriptionAreServed) {
   HttpReply page = http.get("/");
   EXPECT_EQ(page.status, 200) << page.describe();
   EXPECT_TRUE(page.header("Content-Type").value_or("").starts_with("text/html"));
-  HttpReply docs = http.get("/docs");
+  // /docs sends the browser to /docs/, where Swagger UI's relative asset paths work.
+  HttpReply docs_redirect = http.get("/docs");
+  EXPECT_EQ(docs_redirect.status, 301) << docs_redirect.describe();
+  EXPECT_EQ(docs_redirect.header("Location"), "docs/");
+  HttpReply docs = http.get("/docs/");
   EXPECT_EQ(docs.status, 200) << docs.describe();
+  EXPECT_TRUE(docs.header("Content-Type").value_or("").starts_with("text/html"));
   HttpReply openapi = http.get("/openapi.json");
   ASSERT_EQ(openapi.status, 200) << openapi.describe();
   const nlohmann::json description = openapi.json();

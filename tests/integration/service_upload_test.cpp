@@ -90,7 +90,7 @@ TEST_P(service_upload_media, IsAcceptedTranscribedAndDownloadableInEveryFormat) 
 INSTANTIATE_TEST_SUITE_P(formats, service_upload_media,
                          ::testing::Values(MediaFormat::wav, MediaFormat::mp3, MediaFormat::opus, MediaFormat::flac,
                                            MediaFormat::m4a, MediaFormat::mp4_video, MediaFormat::webm_video),
-                         [](const auto& info) { return format_name(info.param); });
+                         [](const ::testing::TestParamInfo<MediaFormat>& format) { return format_name(format.param); });
 
 struct BadUpload {
   std::string name;
@@ -127,7 +127,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadUpload{"png", png_named_mp3, 415, "unsupported_media"},
                       BadUpload{"video_without_audio", video_without_audio, 415, "no_audio_stream"},
                       BadUpload{"empty", empty_file, 400, "empty_input"}),
-    [](const auto& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<BadUpload>& bad) { return bad.param.name; });
 
 class service_upload_form : public ServiceTest {};
 
@@ -165,6 +165,27 @@ TEST_F(service_upload_form, WrongFieldValuesAreAllListedInOneAnswer) {
   }
   EXPECT_EQ(api.http().get("/v1/jobs").json()["total"], 0);
   EXPECT_EQ(files_in(server.data_dir() / "media"), 0u);
+}
+
+TEST_F(service_upload_form, AFileNameWithAPathCannotLeaveTheMediaDirectory) {
+  ServeProcess& server = start_server();
+  ServiceApi api(server.base_url());
+  HttpReply reply =
+      api.http().post_form("/v1/jobs", {FormPart::upload("file", jfk_wav(), "../../../escape.wav")});
+  ASSERT_EQ(reply.status, 202) << reply.describe();
+  const nlohmann::json job = reply.json();
+  const std::string id = job.value("id", "");
+  EXPECT_EQ(job["media"]["filename"].get<std::string>().find('/'), std::string::npos) << reply.body;
+  // Stored under the job's id only.
+  std::vector<std::string> stored;
+  for (const auto& entry : std::filesystem::directory_iterator(server.data_dir() / "media")) {
+    stored.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(stored, std::vector<std::string>{id + ".wav"});
+  for (const auto& dir : {server.data_dir(), server.data_dir().parent_path(), server.data_dir() / "uploads"}) {
+    EXPECT_FALSE(std::filesystem::exists(dir / "escape.wav")) << dir;
+  }
+  EXPECT_EQ(api.wait_until_finished(id)["state"], "completed");
 }
 
 TEST_F(service_upload_form, TooLargeIsRefusedBeforeItIsReadAndNoOtherJobIsHarmed) {

@@ -18,11 +18,11 @@
 namespace soundscripter::test {
 
 // Flags for a server that runs jobs on the random-weight "test" Whisper
-// model (the fastest real engine; about a second for jfk), one thread per
-// job, `workers` at once.
-inline std::vector<std::string> fast_whisper_server_args(int workers = 2) {
-  return {"--engine", "whisper", "--model", random_whisper_model("test").string(), "--threads-per-job", "1",
-          "--workers", std::to_string(workers)};
+// model (the fastest real engine; under a second for jfk), one thread per
+// job, `workers` at once. multilingual: a model that can also translate.
+inline std::vector<std::string> fast_whisper_server_args(int workers = 2, bool multilingual = false) {
+  return {"--engine", "whisper", "--model", random_whisper_model("test", multilingual).string(),
+          "--threads-per-job", "1", "--workers", std::to_string(workers)};
 }
 
 class ServiceTest : public ::testing::Test {
