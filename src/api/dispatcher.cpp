@@ -1,5 +1,6 @@
 #include "api/dispatcher.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <spdlog/spdlog.h>
@@ -15,6 +16,10 @@ Dispatcher::Dispatcher(const Router& router, DispatcherOptions options)
 Dispatcher::Plan Dispatcher::plan(HttpRequest& request) const {
   Plan plan;
   const Route* route = router_.match(request.method, request.path, request.path_params);
+  // HEAD is GET without the body (RFC 9110); the session leaves the body out.
+  if (route == nullptr && request.method == "HEAD") {
+    route = router_.match("GET", request.path, request.path_params);
+  }
   if (route == nullptr) {
     auto allowed = router_.allowed_methods(request.path);
     if (allowed.empty()) {
@@ -22,6 +27,7 @@ Dispatcher::Plan Dispatcher::plan(HttpRequest& request) const {
     } else {
       std::string allow;
       for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
+      if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end()) allow += ", HEAD";
       plan.refusal = error_response(405, "method_not_allowed",
                                     request.method + " is not allowed on " + request.path +
                                         " (allowed: " + allow + ")");

@@ -93,7 +93,10 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
     }
     shared.streams.clear();
   }
-  const auto deadline = std::chrono::steady_clock::now() + grace;
+  // Ending a stream takes one write; give that a moment even with no grace,
+  // so clients see a clean end rather than a reset.
+  const auto deadline = std::chrono::steady_clock::now() + std::max<std::chrono::milliseconds>(
+                                                               grace, std::chrono::milliseconds(500));
   while (std::chrono::steady_clock::now() < deadline &&
          (shared.requests_in_flight > 0 || shared.open_streams > 0)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

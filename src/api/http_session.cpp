@@ -155,6 +155,7 @@ void Session::run_handler() {
     std::error_code ignored;
     std::filesystem::remove(file.path, ignored);
   }
+  if (request_.method == "HEAD") return send_head(std::move(response));
   if (response.deferred) {
     mode_ = Mode::deferred;
     {
@@ -168,6 +169,31 @@ void Session::run_handler() {
     return;
   }
   send_response(std::move(response));
+}
+
+// The GET response's header alone, with the Content-Length the body would have.
+void Session::send_head(HttpResponse response) {
+  auto header = std::make_shared<http::response<http::empty_body>>(
+      static_cast<http::status>(response.status), 11);
+  std::uint64_t length = response.body.size();
+  if (response.deferred) {
+    header->set(http::field::content_type, "text/event-stream");
+  } else {
+    header->set(http::field::content_type, response.content_type);
+  }
+  if (response.file) {
+    std::error_code ec;
+    length = response.file_length.value_or(std::filesystem::file_size(*response.file, ec) - response.file_offset);
+  }
+  add_common_fields(*header, response.headers);
+  if (!response.deferred) header->content_length(length);
+  header->keep_alive(keep_alive_ && !shared_->stopping && !response.deferred);
+  auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
+  stream_.expires_after(shared_->options.read_timeout);
+  http::async_write_header(stream_, *serializer,
+                           [self = shared_from_this(), header, serializer](beast::error_code ec, std::size_t) {
+                             self->on_response_written(ec);
+                           });
 }
 
 // A refused request's body is not read, so the connection cannot be reused.

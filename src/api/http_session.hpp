@@ -80,6 +80,7 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseWri
   void refuse(HttpResponse response, const std::string& route);
   void send_response(HttpResponse response);
   void send_file(HttpResponse response);
+  void send_head(HttpResponse response);
   void do_send_file_piece(std::shared_ptr<std::FILE> file, std::uint64_t left);
   void on_response_written(beast::error_code ec);
   void do_write_stream();

@@ -162,12 +162,17 @@ int run_serve(const ServeCommandLine& command_line) {
                config.data_dir.string());
 
   // 9. Until SIGINT or SIGTERM; then stop accepting, end streams, let
-  // requests finish, and put running jobs back in the queue for next time.
+  // requests and running jobs finish within the grace period, and put the
+  // jobs still running after it back in the queue for next time.
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   spdlog::info("signal {}: shutting down", signal_number);
-  server.stop(std::chrono::duration_cast<std::chrono::milliseconds>(config.shutdown_grace));
-  workers.stop();
+  const auto grace_end = std::chrono::steady_clock::now() + config.shutdown_grace;
+  auto grace_left = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(grace_end - std::chrono::steady_clock::now());
+  };
+  server.stop(grace_left());
+  workers.stop(std::max(grace_left(), std::chrono::milliseconds(0)));
   spdlog::info("stopped");
   return 0;
 }

@@ -15,8 +15,13 @@ void WorkerPool::start() {
   }
 }
 
-void WorkerPool::stop() {
+void WorkerPool::stop(std::chrono::milliseconds grace) {
   if (threads_.empty()) return;
+  accepting_ = false;
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (busy_ > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   shutting_down_ = true;
   threads_.clear();  // each jthread is asked to stop, which stops its job, then joined
 }
@@ -31,8 +36,16 @@ bool WorkerPool::cancel(const std::string& job_id) {
 
 void WorkerPool::work(std::stop_token stop) {
   while (!stop.stop_requested()) {
+    if (!accepting_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
     std::unique_ptr<Delivery> delivery = queue_.pop(stop);
     if (!delivery) continue;
+    if (!accepting_) {  // shutdown began while this worker waited
+      delivery->reject(/*requeue=*/true);
+      continue;
+    }
     const std::string job_id = delivery->job_id();
     std::stop_source job_stop;
     // Stopping the pool stops the job too (and run_job then requeues it).

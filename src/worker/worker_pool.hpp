@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <stop_token>
@@ -25,9 +26,10 @@ class WorkerPool {
 
   void start();
 
-  // Stops taking jobs and interrupts running ones, which go back to the
-  // queue (and to `queued` in the store) for the next start.
-  void stop();
+  // Stops taking jobs, lets running ones finish for up to `grace`, then
+  // interrupts the rest, which go back to the queue (and to `queued` in the
+  // store) for the next start.
+  void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(0));
 
   // Asks the worker running this job to stop it (within a second).
   // Returns false when no worker here is running it.
@@ -42,6 +44,7 @@ class WorkerPool {
   int workers_;
   Queue& queue_;
   JobRunnerContext context_;
+  std::atomic<bool> accepting_{true};
   std::atomic<bool> shutting_down_{false};
   std::atomic<int> busy_{0};
   std::mutex running_mutex_;

@@ -161,7 +161,13 @@ TEST_F(service_jobs_api, WrongMethodIs405WithAllow) {
 
   HttpReply health = api.http().post("/healthz");
   expect_error(health, 405, "method_not_allowed");
-  EXPECT_EQ(health.header("Allow"), "GET");
+  EXPECT_EQ(health.header("Allow"), "GET, HEAD");
+
+  // HEAD is GET without a body: the same status and length, no bytes.
+  HttpReply head = api.http().request("HEAD", "/healthz");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(head.header("Content-Length"), std::to_string(api.http().get("/healthz").body.size()));
 }
 
 }  // namespace

@@ -45,9 +45,25 @@ TEST_F(service_restart, KillNineMidJobThenRestartCompletesEveryJob) {
   EXPECT_TRUE(requeued) << "no 'recovered after a restart' event";
 }
 
-TEST_F(service_restart, SigtermDuringAJobExitsCleanlyAndTheJobCompletesAfterRestart) {
+TEST_F(service_restart, SigtermLetsARunningJobFinishWithinTheGrace) {
   auto args = fast_whisper_server_args(1);
-  args.insert(args.end(), {"--shutdown-grace", "10s"});
+  args.insert(args.end(), {"--shutdown-grace", "60s"});
+  ServeProcess& server = start_server(args);
+  ServiceApi api(server.base_url());
+  const std::string id = api.submit_ok(long_speech_file(3));
+  ASSERT_EQ(api.wait_for_state(id, {"processing"})["state"], "processing");
+
+  EXPECT_EQ(server.stop(std::chrono::seconds(90)), 0);
+  server.restart();
+  ServiceApi after(server.base_url());
+  const nlohmann::json job = after.job(id);
+  EXPECT_EQ(job["state"], "completed") << job.dump();
+  EXPECT_EQ(job["attempts"], 1);
+}
+
+TEST_F(service_restart, SigtermPastTheGraceRequeuesTheJobAndItCompletesAfterRestart) {
+  auto args = fast_whisper_server_args(1);
+  args.insert(args.end(), {"--shutdown-grace", "0s"});
   ServeProcess& server = start_server(args);
   std::string id;
   {
