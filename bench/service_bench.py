@@ -46,6 +46,8 @@ import time
 import uuid
 from pathlib import Path
 
+from bench_common import lines, make_long_wav, make_model
+
 TERMINAL = ("completed", "failed", "cancelled")
 
 
@@ -67,26 +69,10 @@ def children_cpu_s():
     return usage.ru_utime + usage.ru_stime
 
 
-def lines(text):
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def make_wav(jfk, seconds, path):
-    if not path.exists():
-        subprocess.run(["ffmpeg", "-v", "error", "-y", "-stream_loop", "-1", "-i", str(jfk),
-                        "-t", str(seconds), "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", str(path)],
-                       check=True)
-    return path
 
 
-def make_model(build, shape, n_text_ctx, work):
-    path = work / f"ggml-random-{shape}-ctx{n_text_ctx}.bin"
-    if not path.exists():
-        args = [build / "make_whisper_model", "--shape", shape, "--out", path]
-        if n_text_ctx:
-            args += ["--n-text-ctx", str(n_text_ctx)]
-        subprocess.run([str(a) for a in args], check=True, stdout=subprocess.DEVNULL)
-    return path
 
 
 def make_sparse(path, size, header=b""):
@@ -319,7 +305,7 @@ def section_e2e(args, build, work, jfk):
     model = make_model(build, "tiny", ctx, work)
     files = [("jfk.wav (11 s)", jfk)]
     if not args.quick:
-        files.append(("2 min", make_wav(jfk, 120, work / "long-120s.wav")))
+        files.append(("2 min", make_long_wav(jfk, 120, work / "long-120s.wav")))
     fields = {"language": "en", "beam_size": "1", "best_of": "1", "no_fallback": "true"}
     context = "full 448-token" if not ctx else "64-token"
     print(f"## 1. One job through the API vs `soundscripter transcribe` (tiny random model, {context} context, "
@@ -704,8 +690,8 @@ def section_sse(args, build, work, jfk):
         print(f"## 4. SSE clients\n\nskipped: the fd limit is {limit}, too low for {n} clients\n")
         return
     model = make_model(build, "test", 64, work)
-    blocker_media = make_wav(jfk, 600, work / "long-10min.wav")
-    target_media = make_wav(jfk, 45, work / "long-45s.wav")
+    blocker_media = make_long_wav(jfk, 600, work / "long-10min.wav")
+    target_media = make_long_wav(jfk, 45, work / "long-45s.wav")
     fields = {"language": "en", "beam_size": "1", "no_fallback": "true"}
     print(f"## 4. {n} SSE clients on one job (one client process, non-blocking sockets; "
           f"job: `test`-shaped random model, 45 s file)\n")

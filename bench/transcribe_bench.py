@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_common import lines, make_long_wav, make_model
+
 
 def run(argv, **kwargs):
     """Runs argv; returns (seconds, stdout)."""
@@ -40,27 +42,10 @@ def peak_rss_mb(argv):
     return time.monotonic() - start, usage.ru_maxrss / 1024
 
 
-def lines(text):
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def make_long_wav(jfk, seconds, path):
-    if not path.exists():
-        subprocess.run(["ffmpeg", "-v", "error", "-y", "-stream_loop", "-1", "-i", str(jfk),
-                        "-t", str(seconds), "-ar", "16000", "-ac", "1",
-                        "-c:a", "flac" if path.suffix == ".flac" else "pcm_s16le", str(path)],
-                       check=True)
-    return path
 
 
-def make_model(build, shape, n_text_ctx, work):
-    path = work / f"ggml-random-{shape}-ctx{n_text_ctx}.bin"
-    if not path.exists():
-        args = [build / "make_whisper_model", "--shape", shape, "--out", path]
-        if n_text_ctx:
-            args += ["--n-text-ctx", str(n_text_ctx)]
-        subprocess.run([str(a) for a in args], check=True, stdout=subprocess.DEVNULL)
-    return path
 
 
 def main():

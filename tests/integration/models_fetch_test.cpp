@@ -17,6 +17,7 @@
 #include "models/model_fetch.hpp"
 #include "support/process.hpp"
 #include "support/range_http_server.hpp"
+#include "support/scoped_env.hpp"
 #include "support/test_paths.hpp"
 #include "util/error.hpp"
 
@@ -54,25 +55,6 @@ int count_occurrences(const std::string& text, const std::string& needle) {
   return count;
 }
 
-// Sets an environment variable for one test (the binary inherits it).
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 class models_fetch : public ::testing::Test {
  protected:

@@ -9,35 +9,14 @@
 #include <string>
 
 #include "models/model_catalog.hpp"
+#include "support/scoped_env.hpp"
 
 namespace soundscripter {
 namespace {
 
 namespace fs = std::filesystem;
+using test::ScopedEnv;
 
-// Sets an environment variable for one test and puts the old value back.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::optional<std::string>& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      setenv(name, value->c_str(), 1);
-    } else {
-      unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 class models_catalog : public ::testing::Test {
  protected:
