@@ -53,6 +53,7 @@ def main():
     parser.add_argument("--build", default="build")
     parser.add_argument("--quick", action="store_true", help="jfk.wav only, no 2-hour file")
     parser.add_argument("--repeat", type=int, default=3, help="runs per cell; the fastest counts")
+    parser.add_argument("--rss-only", action="store_true", help="only the peak-RSS table")
     args = parser.parse_args()
     build = Path(args.build).resolve()
     work = build / "bench-data"
@@ -66,6 +67,14 @@ def main():
         files.append(("10 min", make_long_wav(jfk, 600, work / "long-10min.wav")))
     common = ["-t", "2", "-bs", "1", "-bo", "1", "-nf", "-l", "en"]
 
+    if not args.rss_only:
+        compare_with_whisper_cli(args, build, work, jfk, cli, ours, files, common)
+    if args.quick:
+        return
+    measure_peak_rss(build, work, jfk, ours)
+
+
+def compare_with_whisper_cli(args, build, work, jfk, cli, ours, files, common):
     print(f"## soundscripter transcribe vs whisper-cli (2 threads, greedy, no fallback; fastest of {args.repeat})\n")
     print("| model | file | whisper-cli s | soundscripter s | ratio | identical text |")
     print("|---|---|---:|---:|---:|---|")
@@ -87,8 +96,9 @@ def main():
             print(f"| {shape} | {label} | {cli_s:.2f} | {our_s:.2f} | {our_s / cli_s:.3f} | {same} |",
                   flush=True)
 
-    if args.quick:
-        return
+
+
+def measure_peak_rss(build, work, jfk, ours):
     print("\n## Peak RSS of soundscripter transcribe (test-shaped model, 64-token context, 5-min chunks)\n")
     print("| file | seconds | peak RSS MB |")
     print("|---|---:|---:|")
