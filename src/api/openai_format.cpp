@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "api/error_status.hpp"
-#include "api/language_names.hpp"
+#include "engine/engine.hpp"
 #include "transcript/formats.hpp"
 
 namespace soundscripter {

@@ -62,6 +62,10 @@ struct EngineSpec {
 // Whether whisper.cpp knows this language code ("en", "de", ...).
 bool is_known_language(const std::string& code);
 
+// Whisper's lower-case English name for a code ("en" -> "english"), as
+// OpenAI's verbose_json spells it; the code itself when Whisper has none.
+std::string language_name(const std::string& code);
+
 // Loads the engine the spec names. Throws Error(not_found) for a model that
 // is not installed and Error(model_invalid) for one that does not load.
 std::unique_ptr<Engine> load_engine(const EngineSpec& spec);

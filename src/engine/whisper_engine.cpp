@@ -208,6 +208,10 @@ bool is_known_language(const std::string& code) {
   return !code.empty() && whisper_lang_id(code.c_str()) >= 0;
 }
 
+std::string language_name(const std::string& code) {
+  return is_known_language(code) ? whisper_lang_str_full(whisper_lang_id(code.c_str())) : code;
+}
+
 std::unique_ptr<Engine> make_whisper_engine(const std::filesystem::path& model_path) {
   return std::make_unique<WhisperEngine>(load_whisper_model(model_path, /*use_gpu=*/true),
                                          model_path);
