@@ -75,8 +75,11 @@ HttpResponse retry_job(ApiServices& services, HttpRequest& request) {
                                          "; only failed or cancelled jobs can be retried");
   }
   services.events.state(job.id, JobState::queued, {{"retry", true}});
+  // Read before queueing: a worker may run (and finish) it at once, and the
+  // answer is the job as it was accepted.
+  auto queued = services.store.get(job.id);
   services.queue.push(job.id, job.request.priority);
-  return json_response(202, to_json(*services.store.get(job.id)));
+  return json_response(202, to_json(queued.value_or(job)));
 }
 
 HttpResponse get_transcript(ApiServices& services, HttpRequest& request) {
