@@ -34,17 +34,20 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
-void Router::add(Route route) { routes_.push_back(std::move(route)); }
+void Router::add(Route route) {
+  patterns_.push_back(split_path(route.pattern));
+  routes_.push_back(std::move(route));
+}
 
 const Route* Router::match(const std::string& method, const std::string& path,
                            std::map<std::string, std::string>& params) const {
   const auto parts = split_path(path);
-  for (const auto& route : routes_) {
-    if (route.method != method) continue;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    if (routes_[i].method != method) continue;
     std::map<std::string, std::string> found;
-    if (match_pattern(split_path(route.pattern), parts, &found)) {
+    if (match_pattern(patterns_[i], parts, &found)) {
       params = std::move(found);
-      return &route;
+      return &routes_[i];
     }
   }
   return nullptr;
@@ -53,10 +56,11 @@ const Route* Router::match(const std::string& method, const std::string& path,
 std::vector<std::string> Router::allowed_methods(const std::string& path) const {
   const auto parts = split_path(path);
   std::vector<std::string> methods;
-  for (const auto& route : routes_) {
-    if (match_pattern(split_path(route.pattern), parts, nullptr) &&
-        std::find(methods.begin(), methods.end(), route.method) == methods.end()) {
-      methods.push_back(route.method);
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const std::string& method = routes_[i].method;
+    if (match_pattern(patterns_[i], parts, nullptr) &&
+        std::find(methods.begin(), methods.end(), method) == methods.end()) {
+      methods.push_back(method);
     }
   }
   return methods;

@@ -42,6 +42,7 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split once, at add()
 };
 
 // Splits "/a/b/" into {"a", "b"}.
