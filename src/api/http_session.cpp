@@ -199,7 +199,8 @@ void Session::send_head(HttpResponse response) {
 // A refused request's body is not read, so the connection cannot be reused.
 void Session::refuse(HttpResponse response, const std::string& route) {
   multipart_.reset();
-  keep_alive_ = keep_alive_ && parser_ && parser_->is_done();
+  body_unread_ = !(parser_ && parser_->is_done());
+  keep_alive_ = keep_alive_ && !body_unread_;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   shared_->dispatcher.record(route, request_, response.status, seconds);
   send_response(std::move(response));
@@ -279,6 +280,7 @@ void Session::end_request() {
 
 void Session::on_response_written(beast::error_code ec) {
   end_request();
+  if (!ec && body_unread_) return linger_then_close();
   if (ec || !keep_alive_ || shared_->stopping) return do_close();
   request_ = {};
   route_ = nullptr;
@@ -408,6 +410,24 @@ void Session::arm_heartbeat() {
     }
     self->arm_heartbeat();
   });
+}
+
+// A client still sending a refused body would get a reset, and lose the
+// answer, if the socket closed at once: stop writing, then read and discard
+// what it sends for a moment (as web servers' "lingering close" does).
+void Session::linger_then_close() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.expires_after(std::chrono::seconds(2));
+  do_drain(16 * 1024 * 1024);
+}
+
+void Session::do_drain(std::size_t budget) {
+  stream_.async_read_some(net::buffer(chunk_buffer(), kChunkBytes),
+                          [self = shared_from_this(), budget](beast::error_code ec, std::size_t n) {
+                            if (ec || n >= budget) return self->do_close();
+                            self->do_drain(budget - n);
+                          });
 }
 
 void Session::do_close() {

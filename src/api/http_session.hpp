@@ -86,6 +86,8 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseWri
   void do_write_stream();
   void arm_heartbeat();
   void do_close();
+  void linger_then_close();
+  void do_drain(std::size_t budget);
   void end_request();
   HttpRequest request_from_header() const;
   template <typename Message>
@@ -109,6 +111,7 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseWri
   std::chrono::steady_clock::time_point started_;
   bool keep_alive_ = false;
   bool in_request_ = false;
+  bool body_unread_ = false;  // refused before its body was read
 
   // Deferred and streamed responses.
   Mode mode_ = Mode::request;
