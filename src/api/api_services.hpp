@@ -30,8 +30,6 @@ struct ApiServices {
   std::filesystem::path media_dir;   // uploads kept for their jobs
   std::string default_engine;        // the server's, for jobs that name none
   std::string default_model;
-  // Stops a running job within a second; false when it is not running here.
-  std::function<bool(const std::string& job_id)> cancel_running;
   // Gauges that only the server knows (open SSE streams, busy workers).
   std::function<std::size_t()> open_streams;
 };

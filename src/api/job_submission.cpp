@@ -2,6 +2,10 @@
 
 #include <random>
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
 #include "engine/engine.hpp"
 #include "media/audio_decoder.hpp"
 #include "api/openai_request.hpp"
@@ -16,6 +20,21 @@ std::string new_job_id() {
   std::snprintf(id, sizeof id, "%016llx%016llx", static_cast<unsigned long long>(random()),
                 static_cast<unsigned long long>(random()));
   return id;
+}
+
+// 128 random bits from the system's CSPRNG, as hex: a credential.
+std::string new_media_token() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    throw Error(ErrorCode::internal, "no random bytes for a media token");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string token;
+  for (unsigned char byte : bytes) {
+    token += kHex[byte >> 4];
+    token += kHex[byte & 15];
+  }
+  return token;
 }
 
 bool parse_bool(const std::string& value, bool& out) {
@@ -147,6 +166,7 @@ Job submit_job(ApiServices& services, HttpRequest& request, JobRequest job_reque
   job.request = std::move(job_request);
   job.media_filename = shown_name;
   job.media_sha256 = upload->sha256;
+  job.media_token = new_media_token();
   job.media_bytes = upload->bytes;
   job.media_duration = info.duration;
   job.created_at = unix_now();
@@ -157,8 +177,21 @@ Job submit_job(ApiServices& services, HttpRequest& request, JobRequest job_reque
 
   services.store.create(job);
   services.events.state(job.id, JobState::queued);
-  services.queue.push(job.id, job.request.priority);
+  publish_job(services, job);
   return job;
+}
+
+void publish_job(ApiServices& services, const Job& job) {
+  try {
+    services.queue.push(ticket_for(job));
+    services.store.mark_published(job.id);
+  } catch (const Error& error) {
+    spdlog::warn("job {}: not queued yet, kept in the outbox: {}", job.id, error.what());
+  }
+}
+
+bool constant_time_equal(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 Job visible_job(ApiServices& services, const HttpRequest& request, const std::string& id) {

@@ -21,6 +21,15 @@ JobRequest parse_job_fields(const HttpRequest& request);
 Job submit_job(ApiServices& services, HttpRequest& request, JobRequest job_request,
                const std::string& file_field = "file");
 
+// Pushes the job's ticket onto the queue and marks it published. When the
+// queue cannot take it now (the broker is down), the job stays queued and
+// unpublished: the outbox drainer pushes it once the broker is back, and the
+// upload is still answered 202.
+void publish_job(ApiServices& services, const Job& job);
+
+// Equal strings, compared in time that does not depend on where they differ.
+bool constant_time_equal(const std::string& a, const std::string& b);
+
 // The job if it exists and the caller may see it; otherwise Error(not_found)
 // (also for another key's job, so ids cannot be probed).
 Job visible_job(ApiServices& services, const HttpRequest& request, const std::string& id);

@@ -54,12 +54,13 @@ void remove_media(const Job& job) {
 }
 
 // Cancel if it is waiting or running, then delete it with its media and result.
+// The cancelled state event is the message: the worker running the job, in
+// this process or on another machine, watches for it and stops; a waiting
+// job's delivery finds it cancelled and is skipped.
 HttpResponse delete_job(ApiServices& services, HttpRequest& request) {
   Job job = visible_job(services, request, request.path_params.at("id"));
-  if (job.state == JobState::queued) services.queue.remove(job.id);
   if (!is_terminal(job.state) &&
       services.store.transition(job.id, {JobState::queued, JobState::processing}, JobState::cancelled)) {
-    if (job.state == JobState::processing && services.cancel_running) services.cancel_running(job.id);
     services.events.state(job.id, JobState::cancelled, {{"deleted", true}});
   }
   services.store.remove(job.id);
@@ -78,7 +79,7 @@ HttpResponse retry_job(ApiServices& services, HttpRequest& request) {
   // Read before queueing: a worker may run (and finish) it at once, and the
   // answer is the job as it was accepted.
   auto queued = services.store.get(job.id);
-  services.queue.push(job.id, job.request.priority);
+  publish_job(services, queued.value_or(job));
   return json_response(202, to_json(queued.value_or(job)));
 }
 
@@ -98,6 +99,19 @@ HttpResponse get_media(ApiServices& services, HttpRequest& request) {
   return media_file_response(job.media_path, job.media_filename, request.header("range"));
 }
 
+// A worker's way to the media: no API key, the job's own media token, which
+// the queue message carries. Wrong or missing tokens get 404 like unknown
+// jobs, so ids cannot be probed.
+HttpResponse get_media_for_worker(ApiServices& services, HttpRequest& request) {
+  const std::string& id = request.path_params.at("id");
+  auto job = services.store.get(id);
+  const std::string token = request.query_value("token").value_or("");
+  if (!job || job->media_token.empty() || !constant_time_equal(token, job->media_token)) {
+    throw Error(ErrorCode::not_found, "no job '" + id + "' with that media token");
+  }
+  return media_file_response(job->media_path, job->media_filename, request.header("range"));
+}
+
 }  // namespace
 
 void add_job_routes(Router& router, ApiServices& services) {
@@ -114,6 +128,8 @@ void add_job_routes(Router& router, ApiServices& services) {
   router.add({"POST", "/v1/jobs/{id}/retry", "jobs.retry", BodyKind::none, true, bind(retry_job)});
   router.add({"GET", "/v1/jobs/{id}/transcript", "jobs.transcript", BodyKind::none, true, bind(get_transcript)});
   router.add({"GET", "/v1/jobs/{id}/media", "jobs.media", BodyKind::none, true, bind(get_media)});
+  router.add({"GET", "/v1/worker/jobs/{id}/media", "worker.media", BodyKind::none, false,
+              bind(get_media_for_worker)});
 }
 
 }  // namespace soundscripter

@@ -15,9 +15,9 @@ OpenAiJobWaiter::OpenAiJobWaiter(std::shared_ptr<ResponseWriter> writer, JobStor
 
 void OpenAiJobWaiter::start(EventBus& bus) {
   std::weak_ptr<OpenAiJobWaiter> weak = weak_from_this();
-  auto subscription = bus.subscribe([weak](const JobEvent& event) {
+  auto subscription = bus.subscribe(options_.job, [weak](const JobEvent& event) {
     auto self = weak.lock();
-    if (!self || event.job != self->options_.job) return;
+    if (!self) return;
     std::unique_ptr<Subscription> released;
     {
       std::lock_guard lock(self->mutex_);

@@ -52,11 +52,10 @@ void SseFeed::deliver(const JobEvent& event) {
 
 void SseFeed::start(EventBus& bus) {
   std::weak_ptr<SseFeed> weak = weak_from_this();
-  auto subscription = bus.subscribe([weak](const JobEvent& event) {
+  auto subscription = bus.subscribe(options_.job, [weak](const JobEvent& event) {
     auto self = weak.lock();
     if (!self) return;
-    if (!self->options_.job.empty() ? event.job != self->options_.job
-                                    : !(self->options_.admit && self->options_.admit(event.job))) {
+    if (self->options_.job.empty() && !(self->options_.admit && self->options_.admit(event.job))) {
       return;
     }
     std::lock_guard lock(self->mutex_);

@@ -82,7 +82,8 @@ int run_serve(const ServeCommandLine& command_line) {
   }
   std::size_t recovered = 0;
   for (const auto& job : store->queued_jobs()) {
-    queue->push(job.id, job.request.priority);
+    queue->push(ticket_for(job));
+    store->mark_published(job.id);
     ++recovered;
   }
 
@@ -92,9 +93,11 @@ int run_serve(const ServeCommandLine& command_line) {
 
   // 6. Workers share that engine: one model in memory, a state per job.
   ServiceMetrics metrics;
-  JobRunnerContext runner{*store, events, engines,
+  auto reporter = make_store_job_reporter(*store, events, *bus);
+  auto media_source = make_directory_media_source(media_dir);
+  JobRunnerContext runner{*reporter, *media_source, engines,
                           ChunkingOptions{static_cast<double>(config.chunk_length.count()), 20},
-                          config.threads_per_job,
+                          config.threads_per_job, 3,
                           [&metrics](const JobRunReport& report) {
                             metrics.jobs_finished.with({std::string(to_string(report.outcome))}).inc();
                             metrics.job_seconds.with({}).observe(report.wall_seconds);
@@ -104,13 +107,12 @@ int run_serve(const ServeCommandLine& command_line) {
                                   .observe(report.wall_seconds / report.audio_seconds);
                             }
                           }};
-  WorkerPool workers(config.worker_count(), *queue, runner);
+  WorkerPool workers(WorkerPoolOptions{config.worker_count()}, *queue, runner);
   workers.start();
 
   // 7. The API.
   ApiKeys keys = load_api_keys(config.api_keys_file, config.api_keys, resolved.origin("api_keys"));
-  ApiServices services{*store, *queue, *bus, events, metrics, media_dir, config.engine, config.model,
-                       [&workers](const std::string& id) { return workers.cancel(id); }, {}};
+  ApiServices services{*store, *queue, *bus, events, metrics, media_dir, config.engine, config.model, {}};
   Router router;
   add_job_routes(router, services);
   add_event_routes(router, services);

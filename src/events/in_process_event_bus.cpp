@@ -24,9 +24,10 @@ namespace soundscripter {
 namespace {
 
 struct Subscriber {
-  explicit Subscriber(std::function<void(const JobEvent&)> callback)
-      : on_event(std::move(callback)) {}
+  Subscriber(std::string job_filter, std::function<void(const JobEvent&)> callback)
+      : job(std::move(job_filter)), on_event(std::move(callback)) {}
 
+  const std::string job;  // "" = every job
   const std::function<void(const JobEvent&)> on_event;
   std::mutex mutex;
   std::condition_variable no_other_callers;
@@ -101,11 +102,14 @@ class InProcessEventBus final : public EventBus {
       std::lock_guard lock(state_->mutex);
       snapshot = state_->subscribers;
     }
-    for (const auto& subscriber : *snapshot) deliver(*subscriber, event);
+    for (const auto& subscriber : *snapshot) {
+      if (subscriber->job.empty() || subscriber->job == event.job) deliver(*subscriber, event);
+    }
   }
 
-  std::unique_ptr<Subscription> subscribe(std::function<void(const JobEvent&)> on_event) override {
-    auto subscriber = std::make_shared<Subscriber>(std::move(on_event));
+  std::unique_ptr<Subscription> subscribe(const std::string& job,
+                                          std::function<void(const JobEvent&)> on_event) override {
+    auto subscriber = std::make_shared<Subscriber>(job, std::move(on_event));
     {
       std::lock_guard lock(state_->mutex);
       auto grown = std::make_shared<SubscriberList>(*state_->subscribers);

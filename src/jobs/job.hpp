@@ -52,6 +52,10 @@ struct Job {
   std::string media_path;        // where the upload is stored
   std::string media_filename;    // as uploaded
   std::string media_sha256;
+  // A secret that opens this job's media only (GET /v1/jobs/{id}/media?
+  // media_token=...), so a worker on another machine can fetch it without
+  // an API key and without the API's disk. Never shown by the API.
+  std::string media_token;
   std::uint64_t media_bytes = 0;
   double media_duration = 0;     // seconds, from the probe
 

@@ -10,4 +10,10 @@ nlohmann::json JobEvent::to_json() const {
   return out;
 }
 
+nlohmann::json to_json(const WorkerInfo& worker) {
+  return {{"id", worker.id},       {"host", worker.host},         {"slots", worker.slots},
+          {"busy", worker.busy},   {"jobs", worker.jobs},         {"engines", worker.engines},
+          {"started_at", worker.started_at}, {"last_beat", worker.last_beat}};
+}
+
 }  // namespace soundscripter

@@ -1,8 +1,10 @@
 // JobStore: where jobs, their results and their event history live.
 //
-// The API process owns it (workers in distributed mode send results back to
-// the API). Implementations: SQLite (embedded, sqlite_job_store.cpp) and,
-// later, PostgreSQL, behind the same calls. All methods are thread-safe.
+// Implementations: SQLite (embedded mode, sqlite_job_store.cpp) and
+// PostgreSQL (distributed mode, postgres_job_store.cpp, shared by every API
+// and worker process), behind the same calls and one contract test suite.
+// All methods are thread-safe, and every compare-and-set and every seq
+// holds across processes, not only across threads.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +42,19 @@ struct JobEvent {
   nlohmann::json to_json() const;
 };
 
+// A worker process (or embedded mode's pool) as its heartbeat left it.
+struct WorkerInfo {
+  std::string id;                     // unique per process start
+  std::string host;
+  int slots = 0;
+  int busy = 0;
+  std::vector<std::string> jobs;      // running now
+  std::vector<std::string> engines;   // "whisper:base.en", "sphinx"
+  double started_at = 0;
+  double last_beat = 0;               // set by the store to now on every beat
+};
+nlohmann::json to_json(const WorkerInfo& worker);
+
 class JobStore {
  public:
   virtual ~JobStore() = default;
@@ -67,10 +82,26 @@ class JobStore {
   // The job's events with seq > after_seq, oldest first.
   virtual std::vector<JobEvent> events_after(const std::string& job, std::int64_t after_seq) = 0;
 
-  // At start-up: jobs left `processing` by a process that died go back to
-  // `queued`. Returns them, oldest first, to be queued again.
+  // The outbox: a job is created unpublished, pushed onto the queue, then
+  // marked published. Jobs created before `created_before` and still
+  // unpublished (the broker was down, or the process died in between) are
+  // pushed again by the API; oldest first, at most `limit`.
+  virtual std::vector<Job> unpublished(double created_before, int limit) = 0;
+  virtual void mark_published(const std::string& id) = 0;
+
+  // Worker heartbeats: beat_worker inserts or replaces the worker's row
+  // (last_beat = now); live_workers lists those that beat at or after
+  // `since`, by id; forget_worker removes one (a clean stop).
+  virtual void beat_worker(const WorkerInfo& worker) = 0;
+  virtual std::vector<WorkerInfo> live_workers(double since) = 0;
+  virtual void forget_worker(const std::string& id) = 0;
+
+  // At start-up, embedded mode only: jobs left `processing` by a process
+  // that died go back to `queued`. Returns them, oldest first, to be queued
+  // again. (In distributed mode the broker redelivers a dead worker's jobs.)
   virtual std::vector<Job> requeue_interrupted() = 0;
-  // Queued jobs, oldest first (to fill the in-process queue at start-up).
+  // Queued jobs, oldest first (to fill the in-process queue at start-up;
+  // embedded mode only: a broker keeps its own messages).
   virtual std::vector<Job> queued_jobs() = 0;
   // Finished jobs (terminal states) whose finished_at is before `before`.
   virtual std::vector<Job> finished_before(double before) = 0;

@@ -55,8 +55,30 @@ CREATE TABLE events (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: what more than one process needs. media_token opens one job's
+// media to a worker on another machine; published is the outbox flag (jobs
+// from before were all queued already, hence the default 1; new rows are
+// inserted with 0); workers holds each worker's last heartbeat.
+constexpr const char* kOutboxTokensWorkers = R"sql(
+ALTER TABLE jobs ADD COLUMN media_token TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN published INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX jobs_unpublished ON jobs (created_at) WHERE published = 0;
+
+CREATE TABLE workers (
+  id         TEXT PRIMARY KEY,
+  host       TEXT NOT NULL,
+  slots      INTEGER NOT NULL,
+  busy       INTEGER NOT NULL,
+  jobs       TEXT NOT NULL,
+  engines    TEXT NOT NULL,
+  started_at REAL NOT NULL,
+  last_beat  REAL NOT NULL
+);
+)sql";
+
 constexpr std::array kJobStoreMigrations = {
     Migration{1, "create jobs, results and events", kCreateJobsEventsResults},
+    Migration{2, "media tokens, outbox flag, worker heartbeats", kOutboxTokensWorkers},
 };
 
 }  // namespace

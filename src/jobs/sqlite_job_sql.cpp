@@ -9,9 +9,9 @@ namespace soundscripter {
 const char* const kJobColumns =
     "id, owner, name, state, request, media_path, media_filename, media_sha256, media_bytes, "
     "media_duration, progress, attempts, error_code, error_message, created_at, started_at, "
-    "finished_at";
+    "finished_at, media_token";
 const char* const kJobPlaceholders =
-    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17";
+    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18";
 
 void bind_job(sqlite::Statement& insert, const Job& job) {
   insert.bind(1, job.id).bind(2, job.owner).bind(3, job.name).bind(4, to_string(job.state));
@@ -21,6 +21,7 @@ void bind_job(sqlite::Statement& insert, const Job& job) {
   insert.bind(11, job.progress).bind(12, job.attempts);
   insert.bind(13, job.error_code).bind(14, job.error_message);
   insert.bind(15, job.created_at).bind(16, job.started_at).bind(17, job.finished_at);
+  insert.bind(18, job.media_token);
 }
 
 Job read_job(const sqlite::Statement& row) {
@@ -46,6 +47,7 @@ Job read_job(const sqlite::Statement& row) {
   job.created_at = row.real(14);
   job.started_at = row.optional_real(15);
   job.finished_at = row.optional_real(16);
+  job.media_token = row.text(17);
   return job;
 }
 

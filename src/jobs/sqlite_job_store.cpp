@@ -68,8 +68,8 @@ class SqliteJobStore final : public JobStore {
 
   void create(const Job& job) override {
     locked("job " + job.id + ": create", [&] {
-      auto insert = prepare_("INSERT INTO jobs (" + std::string(kJobColumns) + ") VALUES (" +
-                                kJobPlaceholders + ")");
+      auto insert = prepare_("INSERT INTO jobs (" + std::string(kJobColumns) +
+                             ", published) VALUES (" + kJobPlaceholders + ", 0)");
       bind_job(insert, job);
       insert.run();
     });
@@ -175,6 +175,63 @@ class SqliteJobStore final : public JobStore {
         events.push_back({job, select.integer(0), select.text(1), parse_json(select.text(2))});
       }
       return events;
+    });
+  }
+
+  std::vector<Job> unpublished(double created_before, int limit) override {
+    return locked("list unpublished jobs", [&] {
+      return select_jobs(
+          "published = 0 AND state = 'queued' AND created_at < ?1 ORDER BY created_at, rowid "
+          "LIMIT ?2",
+          [&](Statement& select) { select.bind(1, created_before).bind(2, std::max(limit, 1)); });
+    });
+  }
+
+  void mark_published(const std::string& id) override {
+    locked("job " + id + ": mark published", [&] {
+      auto update = prepare_("UPDATE jobs SET published = 1 WHERE id = ?1");
+      update.bind(1, id).run();
+    });
+  }
+
+  void beat_worker(const WorkerInfo& worker) override {
+    locked("worker " + worker.id + ": heartbeat", [&] {
+      auto upsert = prepare_(
+          "INSERT OR REPLACE INTO workers (id, host, slots, busy, jobs, engines, started_at, "
+          "last_beat) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      upsert.bind(1, worker.id).bind(2, worker.host).bind(3, worker.slots).bind(4, worker.busy);
+      upsert.bind(5, dump_json(worker.jobs)).bind(6, dump_json(worker.engines));
+      upsert.bind(7, worker.started_at).bind(8, unix_now()).run();
+    });
+  }
+
+  std::vector<WorkerInfo> live_workers(double since) override {
+    return locked("list workers", [&] {
+      auto select = prepare_(
+          "SELECT id, host, slots, busy, jobs, engines, started_at, last_beat FROM workers "
+          "WHERE last_beat >= ?1 ORDER BY id");
+      select.bind(1, since);
+      std::vector<WorkerInfo> workers;
+      while (select.step()) {
+        WorkerInfo worker;
+        worker.id = select.text(0);
+        worker.host = select.text(1);
+        worker.slots = static_cast<int>(select.integer(2));
+        worker.busy = static_cast<int>(select.integer(3));
+        worker.jobs = parse_json(select.text(4)).get<std::vector<std::string>>();
+        worker.engines = parse_json(select.text(5)).get<std::vector<std::string>>();
+        worker.started_at = select.real(6);
+        worker.last_beat = select.real(7);
+        workers.push_back(std::move(worker));
+      }
+      return workers;
+    });
+  }
+
+  void forget_worker(const std::string& id) override {
+    locked("worker " + id + ": forget", [&] {
+      auto remove = prepare_("DELETE FROM workers WHERE id = ?1");
+      remove.bind(1, id).run();
     });
   }
 

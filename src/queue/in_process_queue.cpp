@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "queue/queue.hpp"
 
@@ -26,10 +27,12 @@ using Clock = std::chrono::steady_clock;
 constexpr int kMaxPriority = 9;
 
 struct Waiting {
+  JobTicket ticket;
   std::string job_id;
   int priority = 0;
   Clock::time_point pushed_at;
   std::uint64_t push_order = 0;  // breaks ties between equal push times
+  bool redelivered = false;      // put back after a delivery (as AMQP marks it)
 };
 
 class QueueState {
@@ -38,18 +41,30 @@ class QueueState {
     if (!options_.clock) options_.clock = [] { return Clock::now(); };
   }
 
-  void push(const std::string& job_id, int priority) {
+  void push(const JobTicket& ticket) {
     {
       std::lock_guard lock(mutex_);
-      if (index_.contains(job_id)) return;
-      priority = std::clamp(priority, 0, kMaxPriority);
-      insert_in_order({job_id, priority, options_.clock(), next_push_order_++});
+      if (index_.contains(ticket.job_id)) return;
+      JobTicket stored = ticket;
+      stored.priority = std::clamp(ticket.priority, 0, kMaxPriority);
+      insert_in_order({stored, ticket.job_id, stored.priority, options_.clock(), next_push_order_++});
+    }
+    ready_.notify_one();
+  }
+
+  // Back after `delay` (real time: a retry's backoff, not aging).
+  void put_back_later(Waiting item, std::chrono::milliseconds delay) {
+    item.redelivered = true;
+    {
+      std::lock_guard lock(mutex_);
+      delayed_.push_back({Clock::now() + delay, std::move(item)});
     }
     ready_.notify_one();
   }
 
   // A rejected delivery goes back where it was, by its original push order.
   void put_back(Waiting item) {
+    item.redelivered = true;
     {
       std::lock_guard lock(mutex_);
       if (index_.contains(item.job_id)) return;
@@ -60,18 +75,16 @@ class QueueState {
 
   std::optional<Waiting> pop(std::stop_token stop) {
     std::unique_lock lock(mutex_);
-    ready_.wait(lock, stop, [&] { return !index_.empty(); });
-    if (stop.stop_requested()) return std::nullopt;
-    return take_next();
-  }
-
-  bool remove(const std::string& job_id) {
-    std::lock_guard lock(mutex_);
-    auto found = index_.find(job_id);
-    if (found == index_.end()) return false;
-    levels_[static_cast<std::size_t>(found->second->priority)].erase(found->second);
-    index_.erase(found);
-    return true;
+    while (!stop.stop_requested()) {
+      release_due_retries();
+      if (!index_.empty()) return take_next();
+      if (delayed_.empty()) {
+        ready_.wait(lock, stop, [&] { return !index_.empty() || !delayed_.empty(); });
+      } else {
+        ready_.wait_until(lock, stop, next_retry_due(), [&] { return !index_.empty(); });
+      }
+    }
+    return std::nullopt;
   }
 
   std::int64_t depth() {
@@ -81,6 +94,30 @@ class QueueState {
 
  private:
   using Level = std::list<Waiting>;
+
+  struct Delayed {
+    Clock::time_point due;
+    Waiting item;
+  };
+
+  // Caller holds the lock.
+  void release_due_retries() {
+    const auto now = Clock::now();
+    for (auto it = delayed_.begin(); it != delayed_.end();) {
+      if (it->due <= now) {
+        if (!index_.contains(it->item.job_id)) insert_in_order(std::move(it->item));
+        it = delayed_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  Clock::time_point next_retry_due() const {
+    auto due = delayed_.front().due;
+    for (const auto& d : delayed_) due = std::min(due, d.due);
+    return due;
+  }
 
   void insert_in_order(Waiting item) {
     Level& level = levels_[static_cast<std::size_t>(item.priority)];
@@ -127,6 +164,7 @@ class QueueState {
   std::condition_variable_any ready_;
   std::array<Level, kMaxPriority + 1> levels_;
   std::unordered_map<std::string, Level::iterator> index_;  // waiting jobs by id
+  std::vector<Delayed> delayed_;                            // retries not due yet
   std::uint64_t next_push_order_ = 0;
 };
 
@@ -135,10 +173,16 @@ class InProcessDelivery final : public Delivery {
   InProcessDelivery(std::shared_ptr<QueueState> queue, Waiting item)
       : queue_(std::move(queue)), item_(std::move(item)) {}
 
-  const std::string& job_id() const override { return item_.job_id; }
-  int priority() const override { return item_.priority; }
+  const JobTicket& ticket() const override { return item_.ticket; }
+  bool redelivered() const override { return item_.redelivered; }
 
   void ack() override { settled_ = true; }
+
+  void retry_later(std::chrono::milliseconds delay) override {
+    if (settled_) return;
+    settled_ = true;
+    queue_->put_back_later(item_, delay);
+  }
 
   void reject(bool requeue) override {
     if (settled_) return;
@@ -157,7 +201,7 @@ class InProcessQueue final : public Queue {
   explicit InProcessQueue(InProcessQueueOptions options)
       : state_(std::make_shared<QueueState>(std::move(options))) {}
 
-  void push(const std::string& job_id, int priority) override { state_->push(job_id, priority); }
+  void push(const JobTicket& ticket) override { state_->push(ticket); }
 
   std::unique_ptr<Delivery> pop(std::stop_token stop) override {
     std::optional<Waiting> item = state_->pop(std::move(stop));
@@ -165,7 +209,6 @@ class InProcessQueue final : public Queue {
     return std::make_unique<InProcessDelivery>(state_, std::move(*item));
   }
 
-  bool remove(const std::string& job_id) override { return state_->remove(job_id); }
   std::int64_t depth() override { return state_->depth(); }
   bool healthy() override { return true; }
 

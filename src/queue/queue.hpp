@@ -1,9 +1,12 @@
-// Queue: hands job ids to workers, highest priority first.
+// Queue: hands job tickets to workers, highest priority first.
 //
-// Delivery follows AMQP's shape so the RabbitMQ implementation fits behind
-// the same calls: a worker takes a delivery, and acks it only after the
-// result is stored, or rejects it (requeue or not). The in-process queue
-// (in_process_queue.cpp) is the embedded mode's and the tests' fake.
+// The contract is what a broker can do, so RabbitMQ (rabbitmq_queue.cpp)
+// and the embedded mode's in-process queue (in_process_queue.cpp) fit
+// behind the same calls and pass one contract test suite. A worker takes a
+// delivery and acks it only after the job's outcome is stored, or rejects
+// it (requeue, or drop: a dead letter on a broker), or asks for it again
+// later. There is no "remove": a delivery whose job was cancelled or is
+// already done meanwhile is acked and skipped by the worker.
 #pragma once
 
 #include <chrono>
@@ -14,34 +17,41 @@
 #include <stop_token>
 #include <string>
 
+#include "queue/job_ticket.hpp"
+
 namespace soundscripter {
 
 class Delivery {
  public:
   virtual ~Delivery() = default;
-  virtual const std::string& job_id() const = 0;
-  virtual int priority() const = 0;
-  // Done with it: the job's outcome is stored.
+  virtual const JobTicket& ticket() const = 0;
+  // True when an earlier delivery of this message was never acked (its
+  // worker died or lost its connection): the job may be left `processing`.
+  virtual bool redelivered() const = 0;
+  // Done with it: the job's outcome is stored. Never throws: a lost
+  // connection means the broker redelivers, and the stale delivery is skipped.
   virtual void ack() = 0;
-  // Not done: put it back (requeue) or drop it (a dead letter in RabbitMQ).
+  // Not done: put it back now (requeue) or drop it (dead-lettered).
   virtual void reject(bool requeue) = 0;
+  // Not done, try again after `delay` (a failure that may pass). The
+  // message goes back with the same ticket.
+  virtual void retry_later(std::chrono::milliseconds delay) = 0;
 };
 
 class Queue {
  public:
   virtual ~Queue() = default;
 
-  // priority: 0 (lowest) .. 9 (highest).
-  virtual void push(const std::string& job_id, int priority) = 0;
+  // Throws Error(backend_unavailable) when the queue cannot take it now;
+  // the job then stays in the store's outbox and is pushed again later.
+  virtual void push(const JobTicket& ticket) = 0;
 
-  // Blocks until a job is there or stop is requested (then returns nothing).
+  // Blocks until a job is there or stop is requested (then returns
+  // nothing). Throws Error(backend_unavailable) when the broker is gone;
+  // the caller waits and calls again.
   virtual std::unique_ptr<Delivery> pop(std::stop_token stop) = 0;
 
-  // Takes a job that has not been delivered out of the queue (cancel).
-  // Returns false if it was not waiting.
-  virtual bool remove(const std::string& job_id) = 0;
-
-  // Jobs waiting (not delivered).
+  // Jobs waiting (not delivered), -1 when it cannot be known now.
   virtual std::int64_t depth() = 0;
   virtual bool healthy() = 0;
 };
@@ -69,10 +79,11 @@ struct InProcessQueueOptions {
 // minutes already.
 //
 // Pushing a job that is already waiting changes nothing. A delivery rejected
-// with requeue goes back to its old place (its original push time); ack,
-// reject(false) and dropping a delivery leave it gone, since in-process
-// there is no broker to redeliver it (restart recovery re-queues jobs a dead
-// process left in `processing`). pop returns nothing once stop is requested,
+// with requeue goes back to its old place (its original push time);
+// retry_later puts it back after the delay; ack, reject(false) and dropping
+// a delivery leave it gone, since in-process there is no broker to
+// redeliver it (restart recovery re-queues jobs a dead process left in
+// `processing`). pop returns nothing once stop is requested,
 // even with jobs waiting, so a stopping worker takes no new job.
 std::unique_ptr<Queue> make_in_process_queue(InProcessQueueOptions options = {});
 

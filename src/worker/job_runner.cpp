@@ -18,6 +18,7 @@ std::string_view to_string(JobOutcome outcome) {
     case JobOutcome::failed: return "failed";
     case JobOutcome::cancelled: return "cancelled";
     case JobOutcome::interrupted: return "interrupted";
+    case JobOutcome::retry: return "retry";
     case JobOutcome::skipped: return "skipped";
   }
   return "failed";
@@ -38,24 +39,53 @@ EngineOptions engine_options_for(const JobRequest& request, int threads) {
   return options;
 }
 
+bool is_transient_failure(ErrorCode code) {
+  return code == ErrorCode::backend_unavailable || code == ErrorCode::timeout ||
+         code == ErrorCode::internal;
+}
+
 namespace {
 
-JobOutcome run_job_steps(const std::string& job_id, JobRunnerContext& context, std::stop_token stop,
-                         const std::atomic<bool>& shutting_down, JobRunReport& report) {
-  LogContext log_context({{"job", job_id}});
-  auto& store = context.store;
-  if (!store.transition(job_id, {JobState::queued}, JobState::processing)) {
-    return JobOutcome::skipped;
+// Errors name the stored file (by path or by name); the uploader knows it
+// by its own name.
+std::string as_uploaded(std::string message, const std::filesystem::path& local,
+                        const std::string& uploaded_name) {
+  for (const std::string& stored : {local.string(), local.filename().string()}) {
+    for (auto at = message.find(stored); !stored.empty() && at != std::string::npos;
+         at = message.find(stored, at + uploaded_name.size())) {
+      message.replace(at, stored.size(), uploaded_name);
+    }
   }
-  context.events.state(job_id, JobState::processing);
-  auto job = store.get(job_id);
-  if (!job) return JobOutcome::skipped;
-  spdlog::info("job started: {} ({:.1f} s of media)", job->name, job->media_duration);
+  return message;
+}
 
+JobOutcome run_job_steps(const JobTicket& ticket, bool redelivered, JobRunnerContext& context,
+                         std::stop_token outer_stop, const std::atomic<bool>& shutting_down,
+                         JobRunReport& report) {
+  const std::string& job_id = ticket.job_id;
+  LogContext log_context({{"job", job_id}});
+  JobReporter& reporter = context.reporter;
+  const std::optional<int> attempt = reporter.started(job_id, redelivered);
+  if (!attempt) return JobOutcome::skipped;
+  spdlog::info("job started: {} ({:.1f} s of media, attempt {})", ticket.media_filename,
+               ticket.media_duration, *attempt);
+
+  // A cancel from anywhere (the API of any process) stops the engine.
+  std::stop_source job_stop;
+  std::stop_callback forward_stop(outer_stop, [&job_stop] { job_stop.request_stop(); });
+  std::atomic<bool> cancelled_by_user{false};
+  auto cancel_watch = reporter.watch_cancel(job_id, [&] {
+    cancelled_by_user = true;
+    job_stop.request_stop();
+  });
+
+  std::filesystem::path local_path;
   try {
-    Engine& engine = context.engines.get(job->request.engine, job->request.model);
+    std::unique_ptr<LocalMedia> media = context.media.fetch(ticket);
+    local_path = media->path();
+    Engine& engine = context.engines.get(ticket.request.engine, ticket.request.model);
     report.engine = engine.name();
-    EngineOptions options = engine_options_for(job->request, context.threads_per_job);
+    EngineOptions options = engine_options_for(ticket.request, context.threads_per_job);
     if (options.vad) {
       auto vad_model = default_vad_model();
       if (!vad_model) {
@@ -75,51 +105,37 @@ JobOutcome run_job_steps(const std::string& job_id, JobRunnerContext& context, s
       }
     };
     callbacks.on_progress = [&](const TranscriptionProgress& p) {
-      guarded([&] { context.events.progress(job_id, p.fraction); });
+      guarded([&] { reporter.progress(job_id, p.fraction); });
     };
     callbacks.on_segment = [&](const Segment& segment) {
-      guarded([&] { context.events.segment(job_id, segment); });
+      guarded([&] { reporter.segment(job_id, segment); });
     };
-    Transcript transcript =
-        transcribe_media(job->media_path, engine, options, context.chunking, callbacks, stop);
+    Transcript transcript = transcribe_media(local_path, engine, options, context.chunking,
+                                             callbacks, job_stop.get_token());
     report.audio_seconds = transcript.duration;
-    store.save_result(job_id, transcript);
-    if (!store.transition(job_id, {JobState::processing}, JobState::completed)) {
+    if (!reporter.completed(job_id, transcript)) {
       return JobOutcome::cancelled;  // cancelled (and maybe deleted) while finishing
     }
-    context.events.progress(job_id, 1.0);
-    context.events.state(job_id, JobState::completed,
-                         {{"language", transcript.language}, {"duration", transcript.duration}});
     spdlog::info("job completed: {} segments", transcript.segments.size());
     return JobOutcome::completed;
   } catch (const Error& error) {
     if (error.code() == ErrorCode::cancelled) {
-      if (shutting_down && store.transition(job_id, {JobState::processing}, JobState::queued)) {
-        context.events.state(job_id, JobState::queued, {{"reason", "server shutting down"}});
+      if (shutting_down && !cancelled_by_user) {
+        reporter.requeued(job_id, "worker shutting down");
         spdlog::info("job interrupted by shutdown; queued again");
         return JobOutcome::interrupted;
       }
-      if (store.transition(job_id, {JobState::processing}, JobState::cancelled)) {
-        context.events.state(job_id, JobState::cancelled);
-      }
+      reporter.cancelled(job_id);
       spdlog::info("job cancelled");
       return JobOutcome::cancelled;
     }
-    // Errors name the stored file (by path or by name); the uploader knows
-    // it by its own name.
-    std::string message = error.what();
-    const std::string stored_name = std::filesystem::path(job->media_path).filename().string();
-    for (const std::string& stored : {job->media_path, stored_name}) {
-      for (auto at = message.find(stored); !stored.empty() && at != std::string::npos;
-           at = message.find(stored, at + job->media_filename.size())) {
-        message.replace(at, stored.size(), job->media_filename);
-      }
+    const std::string message = as_uploaded(error.what(), local_path, ticket.media_filename);
+    if (is_transient_failure(error.code()) && *attempt < context.max_attempts) {
+      reporter.requeued(job_id, "attempt " + std::to_string(*attempt) + " failed: " + message);
+      spdlog::warn("job attempt {} failed, will retry: {}", *attempt, message);
+      return JobOutcome::retry;
     }
-    if (store.transition(job_id, {JobState::processing}, JobState::failed,
-                         std::string(to_string(error.code())), message)) {
-      context.events.error(job_id, std::string(to_string(error.code())), message);
-      context.events.state(job_id, JobState::failed);
-    }
+    reporter.failed(job_id, error.code(), message);
     spdlog::warn("job failed: {}", message);
     return JobOutcome::failed;
   }
@@ -127,11 +143,11 @@ JobOutcome run_job_steps(const std::string& job_id, JobRunnerContext& context, s
 
 }  // namespace
 
-JobOutcome run_job(const std::string& job_id, JobRunnerContext& context, std::stop_token stop,
-                   const std::atomic<bool>& shutting_down) {
+JobOutcome run_job(const JobTicket& ticket, bool redelivered, JobRunnerContext& context,
+                   std::stop_token stop, const std::atomic<bool>& shutting_down) {
   const auto started = std::chrono::steady_clock::now();
   JobRunReport report{JobOutcome::skipped, "", 0, 0};
-  report.outcome = run_job_steps(job_id, context, stop, shutting_down, report);
+  report.outcome = run_job_steps(ticket, redelivered, context, stop, shutting_down, report);
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (context.on_finished && report.outcome != JobOutcome::skipped) context.on_finished(report);

@@ -1,15 +1,19 @@
-// Runs one job end to end: decode its media, transcribe it, store the
-// result, and publish state, progress and segments as it goes.
+// Runs one job end to end from its ticket: get the media, transcribe it,
+// and report state, progress, segments and the result as it goes. It never
+// reads or writes the job store itself: everything goes through the
+// JobReporter, so the same code runs in `serve` and in `soundscripter worker`.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <stop_token>
 #include <string>
 
 #include "engine/audio_chunker.hpp"
-#include "events/job_events.hpp"
-#include "jobs/job_store.hpp"
+#include "queue/job_ticket.hpp"
 #include "worker/engine_cache.hpp"
+#include "worker/job_reporter.hpp"
+#include "worker/media_source.hpp"
 
 namespace soundscripter {
 
@@ -18,10 +22,11 @@ enum class JobOutcome {
   failed,
   cancelled,    // by a user: the job is done with
   interrupted,  // by shutdown: the job goes back to the queue
-  skipped,      // it was no longer queued (cancelled or deleted before it started)
+  retry,        // a failure that may pass: run it again later
+  skipped,      // it was no longer queued (cancelled, deleted or done before it started)
 };
 
-// "completed", "failed", "cancelled", "interrupted", "skipped".
+// "completed", "failed", "cancelled", "interrupted", "retry", "skipped".
 std::string_view to_string(JobOutcome outcome);
 
 // What a finished run reports (for metrics).
@@ -33,17 +38,26 @@ struct JobRunReport {
 };
 
 struct JobRunnerContext {
-  JobStore& store;
-  JobEvents& events;
+  JobReporter& reporter;
+  MediaSource& media;
   EngineCache& engines;
   ChunkingOptions chunking;
   int threads_per_job = 4;
+  // Runs of one job, the first included; a failure that may pass is
+  // retried until then, and fails the job after.
+  int max_attempts = 3;
   std::function<void(const JobRunReport&)> on_finished;  // optional
 };
 
 // `shutting_down` tells a stop caused by shutdown (requeue) from a cancel.
-JobOutcome run_job(const std::string& job_id, JobRunnerContext& context, std::stop_token stop,
-                   const std::atomic<bool>& shutting_down);
+// `redelivered`: the queue says an earlier delivery was never acked.
+JobOutcome run_job(const JobTicket& ticket, bool redelivered, JobRunnerContext& context,
+                   std::stop_token stop, const std::atomic<bool>& shutting_down);
+
+// Whether a failure with this code may pass on another try (a server or
+// the network was away, an internal fault) rather than being the media's
+// or the request's own (not media, corrupt, a model that is not there).
+bool is_transient_failure(ErrorCode code);
 
 // The engine options a job's request asks for.
 EngineOptions engine_options_for(const JobRequest& request, int threads);

@@ -1,16 +1,22 @@
 #include "worker/worker_pool.hpp"
 
+#include <condition_variable>
+
 #include <spdlog/spdlog.h>
+
+#include "util/error.hpp"
 
 namespace soundscripter {
 
-WorkerPool::WorkerPool(int workers, Queue& queue, JobRunnerContext context)
-    : workers_(std::max(1, workers)), queue_(queue), context_(context) {}
+WorkerPool::WorkerPool(WorkerPoolOptions options, Queue& queue, JobRunnerContext context)
+    : options_(options), queue_(queue), context_(context) {
+  options_.slots = std::max(1, options_.slots);
+}
 
 WorkerPool::~WorkerPool() { stop(); }
 
 void WorkerPool::start() {
-  for (int i = 0; i < workers_; ++i) {
+  for (int i = 0; i < options_.slots; ++i) {
     threads_.emplace_back([this](std::stop_token stop) { work(stop); });
   }
 }
@@ -26,53 +32,74 @@ void WorkerPool::stop(std::chrono::milliseconds grace) {
   threads_.clear();  // each jthread is asked to stop, which stops its job, then joined
 }
 
-bool WorkerPool::cancel(const std::string& job_id) {
+std::vector<std::string> WorkerPool::running_jobs() const {
   std::lock_guard lock(running_mutex_);
-  auto it = running_.find(job_id);
-  if (it == running_.end()) return false;
-  it->second.request_stop();
-  return true;
+  std::vector<std::string> ids;
+  for (const auto& [id, count] : running_) ids.push_back(id);
+  return ids;
+}
+
+void WorkerPool::settle(Delivery& delivery, JobOutcome outcome) {
+  switch (outcome) {
+    case JobOutcome::interrupted:
+      delivery.reject(/*requeue=*/true);
+      break;
+    case JobOutcome::retry:
+      delivery.retry_later(options_.retry_delay);
+      break;
+    default:
+      delivery.ack();
+  }
 }
 
 void WorkerPool::work(std::stop_token stop) {
+  auto pause = [&stop](std::chrono::milliseconds how_long) {
+    std::mutex mutex;
+    std::condition_variable_any woken;
+    std::unique_lock lock(mutex);
+    woken.wait_for(lock, stop, how_long, [] { return false; });
+  };
   while (!stop.stop_requested()) {
     if (!accepting_) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      pause(std::chrono::milliseconds(50));
       continue;
     }
-    std::unique_ptr<Delivery> delivery = queue_.pop(stop);
+    std::unique_ptr<Delivery> delivery;
+    try {
+      delivery = queue_.pop(stop);
+    } catch (const std::exception& error) {
+      // The broker is away: wait and ask again, never spin.
+      spdlog::warn("taking a job from the queue failed: {}", error.what());
+      pause(options_.retry_delay);
+      continue;
+    }
     if (!delivery) continue;
-    if (!accepting_) {  // shutdown began while this worker waited
+    if (!accepting_) {  // shutdown began while this slot waited
       delivery->reject(/*requeue=*/true);
       continue;
     }
-    const std::string job_id = delivery->job_id();
-    std::stop_source job_stop;
-    // Stopping the pool stops the job too (and run_job then requeues it).
-    std::stop_callback forward_stop(stop, [&job_stop] { job_stop.request_stop(); });
+    const std::string job_id = delivery->ticket().job_id;
     {
       std::lock_guard lock(running_mutex_);
-      running_[job_id] = job_stop;
+      running_[job_id]++;
     }
     busy_++;
     JobOutcome outcome = JobOutcome::failed;
     try {
-      outcome = run_job(job_id, context_, job_stop.get_token(), shutting_down_);
+      outcome = run_job(delivery->ticket(), delivery->redelivered(), context_, stop, shutting_down_);
     } catch (const std::exception& error) {
-      // The store itself failed; leave the delivery for another try.
+      // The store itself failed: try the job again later, not at once, so a
+      // store that is down does not turn into a hot loop.
       spdlog::error("job {}: {}", job_id, error.what());
-      outcome = JobOutcome::interrupted;
+      outcome = JobOutcome::retry;
     }
     busy_--;
     {
       std::lock_guard lock(running_mutex_);
-      running_.erase(job_id);
+      if (--running_[job_id] == 0) running_.erase(job_id);
     }
-    if (outcome == JobOutcome::interrupted) {
-      delivery->reject(/*requeue=*/true);
-    } else {
-      delivery->ack();
-    }
+    settle(*delivery, outcome);
+    if (outcome == JobOutcome::retry) pause(options_.retry_delay);
   }
 }
 

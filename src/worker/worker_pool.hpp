@@ -1,8 +1,10 @@
-// N worker threads, each taking jobs from the Queue and running them.
+// N worker threads (slots), each taking jobs from the Queue and running them.
 //
-// A delivery is acked only after the job's outcome is stored; a job cut
-// short by shutdown is rejected back onto the queue, so nothing accepted is
-// lost. Running jobs can be cancelled by id.
+// The same pool runs inside `serve` (embedded mode, in-process queue) and
+// inside `soundscripter worker` (RabbitMQ). A delivery is acked only after
+// the job's outcome is stored; a job cut short by shutdown is rejected back
+// onto the queue, so nothing accepted is lost; a failure that may pass goes
+// back with a delay. Cancels arrive through the JobReporter, from anywhere.
 #pragma once
 
 #include <atomic>
@@ -19,36 +21,43 @@
 
 namespace soundscripter {
 
+struct WorkerPoolOptions {
+  int slots = 1;
+  // Backoff before a retried job runs again: base x 2^(attempts so far),
+  // capped; also how long a slot waits after the queue itself failed.
+  std::chrono::milliseconds retry_delay = std::chrono::seconds(2);
+  std::chrono::milliseconds max_retry_delay = std::chrono::seconds(60);
+};
+
 class WorkerPool {
  public:
-  WorkerPool(int workers, Queue& queue, JobRunnerContext context);
+  WorkerPool(WorkerPoolOptions options, Queue& queue, JobRunnerContext context);
   ~WorkerPool();  // stops as stop() does
 
   void start();
 
   // Stops taking jobs, lets running ones finish for up to `grace`, then
   // interrupts the rest, which go back to the queue (and to `queued` in the
-  // store) for the next start.
+  // store) for another worker or the next start.
   void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(0));
 
-  // Asks the worker running this job to stop it (within a second).
-  // Returns false when no worker here is running it.
-  bool cancel(const std::string& job_id);
-
-  int size() const { return static_cast<int>(threads_.size()); }
+  int size() const { return options_.slots; }
   int busy() const { return busy_; }
+  // Ids of the jobs running now (for heartbeats).
+  std::vector<std::string> running_jobs() const;
 
  private:
   void work(std::stop_token stop);
+  void settle(Delivery& delivery, JobOutcome outcome);
 
-  int workers_;
+  WorkerPoolOptions options_;
   Queue& queue_;
   JobRunnerContext context_;
   std::atomic<bool> accepting_{true};
   std::atomic<bool> shutting_down_{false};
   std::atomic<int> busy_{0};
-  std::mutex running_mutex_;
-  std::map<std::string, std::stop_source> running_;
+  mutable std::mutex running_mutex_;
+  std::map<std::string, int> running_;  // job id -> slots running it
   std::vector<std::jthread> threads_;
 };
 

@@ -20,8 +20,8 @@ TEST(events_in_process, EverySubscriberGetsEveryEventUntilItUnsubscribes) {
   auto bus = make_in_process_event_bus();
   std::vector<std::int64_t> first;
   std::vector<std::int64_t> second;
-  auto first_subscription = bus->subscribe([&](const JobEvent& e) { first.push_back(e.seq); });
-  auto second_subscription = bus->subscribe([&](const JobEvent& e) { second.push_back(e.seq); });
+  auto first_subscription = bus->subscribe("", [&](const JobEvent& e) { first.push_back(e.seq); });
+  auto second_subscription = bus->subscribe("", [&](const JobEvent& e) { second.push_back(e.seq); });
   bus->publish(event(1));
   second_subscription.reset();
   bus->publish(event(2));
@@ -36,7 +36,7 @@ TEST(events_in_process, UnsubscribingWaitsForACallbackRunningOnAnotherThread) {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::atomic<bool> callback_finished = false;
-  auto subscription = bus->subscribe([&](const JobEvent&) {
+  auto subscription = bus->subscribe("", [&](const JobEvent&) {
     entered.set_value();
     released.wait();
     callback_finished = true;
@@ -66,7 +66,7 @@ TEST(events_in_process, NoCallbackRunsAfterItsSubscriptionIsDestroyed) {
   }
   for (int round = 0; round < 300; ++round) {
     auto destroyed = std::make_shared<std::atomic<bool>>(false);
-    auto subscription = bus->subscribe([&late_calls, destroyed](const JobEvent&) {
+    auto subscription = bus->subscribe("", [&late_calls, destroyed](const JobEvent&) {
       if (*destroyed) ++late_calls;
     });
     std::this_thread::yield();
@@ -84,10 +84,10 @@ TEST(events_in_process, ACallbackMaySubscribeAndUnsubscribeItself) {
   std::unique_ptr<Subscription> added;
   int self_calls = 0;
   int added_calls = 0;
-  self = bus->subscribe([&](const JobEvent&) {
+  self = bus->subscribe("", [&](const JobEvent&) {
     ++self_calls;
     self.reset();  // from inside its own callback: must not deadlock
-    added = bus->subscribe([&](const JobEvent&) { ++added_calls; });
+    added = bus->subscribe("", [&](const JobEvent&) { ++added_calls; });
   });
   bus->publish(event(1));
   bus->publish(event(2));
@@ -98,15 +98,15 @@ TEST(events_in_process, ACallbackMaySubscribeAndUnsubscribeItself) {
 TEST(events_in_process, AThrowingSubscriberDoesNotStopTheOthers) {
   auto bus = make_in_process_event_bus();
   int calls = 0;
-  auto thrower = bus->subscribe([](const JobEvent&) { throw std::runtime_error("boom"); });
-  auto counter = bus->subscribe([&](const JobEvent&) { ++calls; });
+  auto thrower = bus->subscribe("", [](const JobEvent&) { throw std::runtime_error("boom"); });
+  auto counter = bus->subscribe("", [&](const JobEvent&) { ++calls; });
   EXPECT_NO_THROW(bus->publish(event(1)));
   EXPECT_EQ(calls, 1);
 }
 
 TEST(events_in_process, ASubscriptionOutlivingTheBusIsHarmless) {
   auto bus = make_in_process_event_bus();
-  auto subscription = bus->subscribe([](const JobEvent&) {});
+  auto subscription = bus->subscribe("", [](const JobEvent&) {});
   bus.reset();
   subscription.reset();
   SUCCEED();

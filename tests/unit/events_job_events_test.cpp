@@ -20,7 +20,7 @@ class events_job_events : public ::testing::Test {
     Job job;
     job.id = "j_1";
     store_->create(job);
-    subscription_ = bus_->subscribe([this](const JobEvent& event) {
+    subscription_ = bus_->subscribe("", [this](const JobEvent& event) {
       std::lock_guard lock(mutex_);
       received_.push_back(event);
     });

@@ -1,5 +1,5 @@
 // The in-process queue: priority order, FIFO among equals, the aging bound,
-// cancel before delivery, requeue, and stopping a blocked pop.
+// requeue, retry after a delay, and stopping a blocked pop.
 #include <future>
 #include <thread>
 
@@ -30,18 +30,25 @@ InProcessQueueOptions aging_every(std::chrono::milliseconds step,
   return options;
 }
 
+void push(Queue& queue, const std::string& job_id, int priority) {
+  JobTicket ticket;
+  ticket.job_id = job_id;
+  ticket.priority = priority;
+  queue.push(ticket);
+}
+
 std::string pop_id(Queue& queue) {
   std::stop_source never_stopped;
   auto delivery = queue.pop(never_stopped.get_token());
   if (!delivery) return "";
   delivery->ack();
-  return delivery->job_id();
+  return delivery->ticket().job_id;
 }
 
 TEST(queue_in_process, AHighPriorityJobPushedBehindFiftyLowOnesPopsNext) {
   auto queue = make_in_process_queue();
-  for (int i = 0; i < 50; ++i) queue->push("low_" + std::to_string(i), 2);
-  queue->push("high", 8);
+  for (int i = 0; i < 50; ++i) push(*queue, "low_" + std::to_string(i), 2);
+  push(*queue, "high", 8);
   EXPECT_EQ(queue->depth(), 51);
   EXPECT_EQ(pop_id(*queue), "high");
   EXPECT_EQ(pop_id(*queue), "low_0");
@@ -50,7 +57,7 @@ TEST(queue_in_process, AHighPriorityJobPushedBehindFiftyLowOnesPopsNext) {
 
 TEST(queue_in_process, EqualPrioritiesAreFirstInFirstOut) {
   auto queue = make_in_process_queue();
-  for (int i = 0; i < 20; ++i) queue->push("job_" + std::to_string(i), i % 2 ? 5 : 3);
+  for (int i = 0; i < 20; ++i) push(*queue, "job_" + std::to_string(i), i % 2 ? 5 : 3);
   for (int i = 1; i < 20; i += 2) EXPECT_EQ(pop_id(*queue), "job_" + std::to_string(i));
   for (int i = 0; i < 20; i += 2) EXPECT_EQ(pop_id(*queue), "job_" + std::to_string(i));
 }
@@ -58,86 +65,87 @@ TEST(queue_in_process, EqualPrioritiesAreFirstInFirstOut) {
 TEST(queue_in_process, NewerJobsOvertakeALowJobOnlyWithinTheDocumentedBound) {
   FakeClock clock;
   auto queue = make_in_process_queue(aging_every(50ms, clock.function()));
-  queue->push("low", 0);
+  push(*queue, "low", 0);
 
   // Until (9 - 0) steps have passed, a newer priority-9 job goes first...
   clock.advance(9 * 50ms - 1ms);
-  queue->push("high_before", 9);
+  push(*queue, "high_before", 9);
   EXPECT_EQ(pop_id(*queue), "high_before");
 
   // ...and from then on the low job is at the cap and older than any newcomer.
   clock.advance(1ms);
-  queue->push("high_after", 9);
+  push(*queue, "high_after", 9);
   EXPECT_EQ(pop_id(*queue), "low");
   EXPECT_EQ(pop_id(*queue), "high_after");
 }
 
 TEST(queue_in_process, AgingLetsALowJobThroughInRealTime) {
   auto queue = make_in_process_queue(aging_every(50ms));
-  queue->push("low", 0);
+  push(*queue, "low", 0);
   std::this_thread::sleep_for(9 * 50ms + 20ms);
-  for (int i = 0; i < 5; ++i) queue->push("high_" + std::to_string(i), 9);
+  for (int i = 0; i < 5; ++i) push(*queue, "high_" + std::to_string(i), 9);
   EXPECT_EQ(pop_id(*queue), "low");
 }
 
 TEST(queue_in_process, AgingKeepsFifoAmongEqualPriorities) {
   FakeClock clock;
   auto queue = make_in_process_queue(aging_every(50ms, clock.function()));
-  queue->push("first", 4);
+  push(*queue, "first", 4);
   clock.advance(500ms);
-  queue->push("second", 4);
+  push(*queue, "second", 4);
   clock.advance(500ms);  // both aged to the cap
   EXPECT_EQ(pop_id(*queue), "first");
   EXPECT_EQ(pop_id(*queue), "second");
 }
 
-TEST(queue_in_process, RemoveTakesOutOnlyAWaitingJob) {
-  auto queue = make_in_process_queue();
-  queue->push("a", 5);
-  queue->push("b", 5);
-  queue->push("c", 5);
-  EXPECT_TRUE(queue->remove("b"));
-  EXPECT_FALSE(queue->remove("b"));
-  EXPECT_EQ(queue->depth(), 2);
-  std::stop_source stop;
-  auto delivered = queue->pop(stop.get_token());
-  ASSERT_TRUE(delivered);
-  EXPECT_EQ(delivered->job_id(), "a");
-  EXPECT_FALSE(queue->remove("a"));  // already handed to a worker
-  EXPECT_EQ(pop_id(*queue), "c");
-  EXPECT_EQ(queue->depth(), 0);
-}
-
 TEST(queue_in_process, PushingAWaitingJobAgainChangesNothing) {
   auto queue = make_in_process_queue();
-  queue->push("a", 1);
-  queue->push("b", 5);
-  queue->push("a", 9);
+  push(*queue, "a", 1);
+  push(*queue, "b", 5);
+  push(*queue, "a", 9);
   EXPECT_EQ(queue->depth(), 2);
   EXPECT_EQ(pop_id(*queue), "b");
 }
 
 TEST(queue_in_process, PrioritiesOutsideTheRangeAreClamped) {
   auto queue = make_in_process_queue();
-  queue->push("below", -4);
-  queue->push("above", 42);
+  push(*queue, "below", -4);
+  push(*queue, "above", 42);
   std::stop_source stop;
   auto delivery = queue->pop(stop.get_token());
-  EXPECT_EQ(delivery->job_id(), "above");
-  EXPECT_EQ(delivery->priority(), 9);
+  EXPECT_EQ(delivery->ticket().job_id, "above");
+  EXPECT_EQ(delivery->ticket().priority, 9);
+}
+
+TEST(queue_in_process, RetryLaterHoldsTheJobBackForTheDelayThenRedeliversIt) {
+  auto queue = make_in_process_queue();
+  push(*queue, "flaky", 5);
+  std::stop_source stop;
+  auto first = queue->pop(stop.get_token());
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(first->redelivered());
+  const auto retried_at = Clock::now();
+  first->retry_later(150ms);
+  push(*queue, "other", 1);
+  EXPECT_EQ(pop_id(*queue), "other");  // the retry is not due yet
+  auto again = queue->pop(stop.get_token());
+  ASSERT_TRUE(again);
+  EXPECT_GE(Clock::now() - retried_at, 150ms);
+  EXPECT_EQ(again->ticket().job_id, "flaky");
+  EXPECT_TRUE(again->redelivered());
 }
 
 TEST(queue_in_process, ARejectedDeliveryGoesBackToItsOldPlace) {
   FakeClock clock;
   auto queue = make_in_process_queue(aging_every(50ms, clock.function()));
-  queue->push("a", 5);
+  push(*queue, "a", 5);
   clock.advance(1ms);
-  queue->push("b", 5);
+  push(*queue, "b", 5);
   std::stop_source stop;
   auto delivery = queue->pop(stop.get_token());
-  ASSERT_EQ(delivery->job_id(), "a");
+  ASSERT_EQ(delivery->ticket().job_id, "a");
   clock.advance(1s);
-  queue->push("c", 9);  // newer than a's original push: a is older and aged to 9
+  push(*queue, "c", 9);  // newer than a's original push: a is older and aged to 9
   delivery->reject(true);
   delivery->reject(true);  // settled already: no second copy
   EXPECT_EQ(queue->depth(), 3);
@@ -148,8 +156,8 @@ TEST(queue_in_process, ARejectedDeliveryGoesBackToItsOldPlace) {
 
 TEST(queue_in_process, AckAndRejectWithoutRequeueDropTheJob) {
   auto queue = make_in_process_queue();
-  queue->push("a", 5);
-  queue->push("b", 5);
+  push(*queue, "a", 5);
+  push(*queue, "b", 5);
   std::stop_source stop;
   auto a = queue->pop(stop.get_token());
   a->ack();
@@ -163,7 +171,7 @@ TEST(queue_in_process, PopWaitsForAPush) {
   auto queue = make_in_process_queue();
   auto popped = std::async(std::launch::async, [&] { return pop_id(*queue); });
   EXPECT_EQ(popped.wait_for(50ms), std::future_status::timeout);
-  queue->push("late", 5);
+  push(*queue, "late", 5);
   ASSERT_EQ(popped.wait_for(5s), std::future_status::ready);
   EXPECT_EQ(popped.get(), "late");
 }
@@ -178,7 +186,7 @@ TEST(queue_in_process, PopReturnsNothingOnceStopped) {
   EXPECT_EQ(popped.get(), nullptr);
 
   // A stopping worker takes no new job even when one is waiting.
-  queue->push("waiting", 5);
+  push(*queue, "waiting", 5);
   EXPECT_EQ(queue->pop(stop.get_token()), nullptr);
   EXPECT_EQ(queue->depth(), 1);
 }
@@ -187,7 +195,7 @@ TEST(queue_in_process, ADeliveryOutlivingItsQueueIsHarmless) {
   std::unique_ptr<Delivery> delivery;
   {
     auto queue = make_in_process_queue();
-    queue->push("a", 5);
+    push(*queue, "a", 5);
     std::stop_source stop;
     delivery = queue->pop(stop.get_token());
   }

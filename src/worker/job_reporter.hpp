@@ -1,0 +1,57 @@
+// JobReporter: the one narrow way a worker tells the world about a job.
+//
+// A worker knows a job only by its ticket. What it reports (started,
+// progress, segment, completed with the transcript, failed with a reason,
+// cancelled, requeued) is turned into state changes and events by whoever
+// owns the job store. StoreJobReporter does that directly on a JobStore and
+// EventBus: SQLite and the in-process bus in embedded mode, PostgreSQL and
+// Redis in distributed mode, where every worker process shares the store.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "events/event_bus.hpp"
+#include "events/job_events.hpp"
+#include "jobs/job_store.hpp"
+#include "transcript/transcript.hpp"
+#include "util/error.hpp"
+
+namespace soundscripter {
+
+class JobReporter {
+ public:
+  virtual ~JobReporter() = default;
+
+  // The job starts: queued -> processing (and, for a redelivered message,
+  // processing -> processing, since its last worker died holding it).
+  // Returns the attempt this is (1 for the first run), or nothing when the
+  // job is not waiting any more (cancelled, deleted, already done): the
+  // delivery is stale and is acked and skipped.
+  virtual std::optional<int> started(const std::string& job_id, bool redelivered) = 0;
+  virtual void progress(const std::string& job_id, double fraction) = 0;
+  virtual void segment(const std::string& job_id, const Segment& segment) = 0;
+  // Stores the transcript, then moves the job to completed and says so, in
+  // that order (a client that sees `completed` can fetch the transcript).
+  // False when the job was cancelled meanwhile.
+  virtual bool completed(const std::string& job_id, const Transcript& transcript) = 0;
+  // `message` names the file as uploaded.
+  virtual void failed(const std::string& job_id, ErrorCode code, const std::string& message) = 0;
+  virtual void cancelled(const std::string& job_id) = 0;
+  // Back to queued: shutdown, or a failure that may pass and is retried.
+  virtual void requeued(const std::string& job_id, const std::string& reason) = 0;
+
+  // Calls `on_cancel` (once, on some other thread) when the job is
+  // cancelled by anyone, anywhere; also at once when it already is.
+  // Keep the returned object while the job runs.
+  virtual std::unique_ptr<Subscription> watch_cancel(const std::string& job_id,
+                                                     std::function<void()> on_cancel) = 0;
+};
+
+// Reports straight into the store and onto the bus through JobEvents.
+std::unique_ptr<JobReporter> make_store_job_reporter(JobStore& store, JobEvents& events,
+                                                     EventBus& bus);
+
+}  // namespace soundscripter
