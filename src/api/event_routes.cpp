@@ -40,12 +40,12 @@ bool ended_before(JobStore& store, const std::string& job, std::int64_t after_se
 HttpResponse job_events(ApiServices& services, HttpRequest& request) {
   Job job = visible_job(services, request, request.path_params.at("id"));
   SseFeed::Options options;
-  options.job = job.id;
-  options.after_seq = resume_after(request);
+  options.replay.job = job.id;
+  options.replay.after_seq = resume_after(request);
   // An EventSource reconnects whenever a stream ends, sending the last id
   // it saw: after the final state there is nothing more to wait for, and
   // 204 is what tells an EventSource to stop reconnecting.
-  if (ended_before(services.store, job.id, options.after_seq)) {
+  if (ended_before(services.store, job.id, options.replay.after_seq)) {
     HttpResponse done;
     done.status = 204;
     return done;
@@ -63,7 +63,7 @@ HttpResponse all_events(ApiServices& services, HttpRequest& request) {
   const std::string owner = request.api_key_id;
   // Which jobs are the caller's: looked up once per job, then remembered.
   auto owners = std::make_shared<std::pair<std::mutex, std::map<std::string, bool>>>();
-  options.admit = [&services, owner, owners](const std::string& job_id) {
+  options.replay.admit = [&services, owner, owners](const std::string& job_id) {
     std::lock_guard lock(owners->first);
     auto [it, inserted] = owners->second.try_emplace(job_id, false);
     if (inserted) {

@@ -190,6 +190,15 @@ void publish_job(ApiServices& services, const Job& job) {
   }
 }
 
+bool cancel_job(ApiServices& services, const std::string& job_id, const nlohmann::json& extra) {
+  if (!services.store.transition(job_id, {JobState::queued, JobState::processing},
+                                 JobState::cancelled)) {
+    return false;
+  }
+  services.events.state(job_id, JobState::cancelled, extra);
+  return true;
+}
+
 bool constant_time_equal(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }

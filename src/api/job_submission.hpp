@@ -27,6 +27,12 @@ Job submit_job(ApiServices& services, HttpRequest& request, JobRequest job_reque
 // upload is still answered 202.
 void publish_job(ApiServices& services, const Job& job);
 
+// Moves a waiting or running job to cancelled and says so. The state event
+// is the message: the worker running the job, in this process or on another
+// machine, watches for it and stops; a waiting job's delivery finds the job
+// cancelled and is skipped. False when the job had ended already.
+bool cancel_job(ApiServices& services, const std::string& job_id, const nlohmann::json& extra);
+
 // Equal strings, compared in time that does not depend on where they differ.
 bool constant_time_equal(const std::string& a, const std::string& b);
 

@@ -54,15 +54,9 @@ void remove_media(const Job& job) {
 }
 
 // Cancel if it is waiting or running, then delete it with its media and result.
-// The cancelled state event is the message: the worker running the job, in
-// this process or on another machine, watches for it and stops; a waiting
-// job's delivery finds it cancelled and is skipped.
 HttpResponse delete_job(ApiServices& services, HttpRequest& request) {
   Job job = visible_job(services, request, request.path_params.at("id"));
-  if (!is_terminal(job.state) &&
-      services.store.transition(job.id, {JobState::queued, JobState::processing}, JobState::cancelled)) {
-    services.events.state(job.id, JobState::cancelled, {{"deleted", true}});
-  }
+  if (!is_terminal(job.state)) cancel_job(services, job.id, {{"deleted", true}});
   services.store.remove(job.id);
   remove_media(job);
   spdlog::info("job {} deleted", job.id);

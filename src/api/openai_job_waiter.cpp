@@ -15,23 +15,11 @@ OpenAiJobWaiter::OpenAiJobWaiter(std::shared_ptr<ResponseWriter> writer, JobStor
 
 void OpenAiJobWaiter::start(EventBus& bus) {
   std::weak_ptr<OpenAiJobWaiter> weak = weak_from_this();
-  auto subscription = bus.subscribe(options_.job, [weak](const JobEvent& event) {
-    auto self = weak.lock();
-    if (!self) return;
-    std::unique_ptr<Subscription> released;
-    {
-      std::lock_guard lock(self->mutex_);
-      if (self->replaying_) {
-        self->held_.push_back(event);
-        return;
-      }
-      self->handle(event);
-      if (self->answered_) released = std::move(self->subscription_);
-    }
-    // Destroyed unlocked: unsubscribing waits for callbacks on other
-    // threads, which may be waiting for our mutex.
-  });
-
+  replay_ = std::make_shared<EventReplay>(store_, EventReplay::Options{options_.job, 0, {}},
+                                          [weak](const JobEvent& event) {
+                                            auto self = weak.lock();
+                                            return self && self->handle(event);
+                                          });
   if (options_.stream) {
     writer_->start_stream(200, "text/event-stream", {{"X-Accel-Buffering", "no"}});
     // Comments, which both official SDKs skip, keep proxies from closing a
@@ -39,34 +27,27 @@ void OpenAiJobWaiter::start(EventBus& bus) {
     writer_->set_heartbeat(std::chrono::seconds(15), ": keep-alive\n\n");
   }
   writer_->on_close([self = shared_from_this()] {
-    std::unique_ptr<Subscription> released;
-    {
-      std::lock_guard lock(self->mutex_);
-      self->answered_ = true;  // nobody left to answer
-      released = std::move(self->subscription_);
+    self->replay_->stop();
+    // Nobody is left to answer: a job nobody waits for is cancelled.
+    if (!self->answered_.exchange(true) && self->options_.on_abandoned) {
+      try {
+        self->options_.on_abandoned(self->options_.job);
+      } catch (const std::exception& error) {
+        spdlog::warn("job {}: cancelling an abandoned request: {}", self->options_.job, error.what());
+      }
     }
   });
-
-  // The history is read after subscribing, so an event published in
-  // between is in the history, among the held events, or both (seq drops
-  // the duplicate), never in neither.
-  std::vector<JobEvent> history = store_.events_after(options_.job, 0);
-  std::unique_ptr<Subscription> released;
-  {
-    std::lock_guard lock(mutex_);
-    subscription_ = std::move(subscription);
-    for (const auto& event : history) handle(event);
-    for (const auto& event : held_) handle(event);
-    held_.clear();
-    replaying_ = false;
-    answer_if_gone();
-    if (answered_) released = std::move(subscription_);
+  replay_->start(bus);
+  // A job deleted before we subscribed has no history and no events to come.
+  if (!saw_event_ && !answered_ && !store_.get(options_.job)) {
+    answer_error(404, "not_found", "job " + options_.job + " was deleted before it finished");
+    replay_->stop();
   }
 }
 
-void OpenAiJobWaiter::handle(const JobEvent& event) {
-  if (answered_ || event.seq <= last_seq_) return;
-  last_seq_ = event.seq;
+bool OpenAiJobWaiter::handle(const JobEvent& event) {
+  if (answered_) return false;
+  saw_event_ = true;
   if (event.type == "segment") {
     on_segment(event);
   } else if (event.type == "error") {
@@ -77,6 +58,7 @@ void OpenAiJobWaiter::handle(const JobEvent& event) {
   } else if (event.type == "state") {
     on_state(event.data.value("state", std::string()), event);
   }
+  return !answered_;
 }
 
 void OpenAiJobWaiter::on_segment(const JobEvent& event) {
@@ -139,14 +121,6 @@ void OpenAiJobWaiter::answer_error(int status, const std::string& code, const st
     writer_->finish();
   } else {
     writer_->respond(openai_error_response(status, code, message));
-  }
-}
-
-// A job deleted before we subscribed has no history and no events to come.
-void OpenAiJobWaiter::answer_if_gone() {
-  if (answered_ || last_seq_ > 0) return;
-  if (!store_.get(options_.job)) {
-    answer_error(404, "not_found", "job " + options_.job + " was deleted before it finished");
   }
 }
 

@@ -2,11 +2,10 @@
 // has finished: the synchronous API on top of the asynchronous queue, so a
 // waiting request holds a connection and a subscription but no thread.
 //
-// Lost wake-ups are avoided the way SseFeed avoids gaps: subscribe to the
-// bus first and hold live events back, replay the job's stored history
-// (it may have finished already), then release the held events newer than
-// the last one replayed. Whichever path sees the terminal state answers,
-// exactly once.
+// The job's events come through EventReplay, as SSE streams get theirs:
+// its stored history (it may have finished already), then live events,
+// without gaps. The terminal state answers, exactly once. A client that
+// goes away before the answer abandons its job (on_abandoned cancels it).
 //
 // With stream=true each segment event becomes a transcript.text.delta and
 // the end a transcript.text.done (or an error event); otherwise the one
@@ -14,7 +13,9 @@
 // an OpenAI-style error.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,6 +23,7 @@
 
 #include "api/http_types.hpp"
 #include "api/openai_format.hpp"
+#include "api/event_replay.hpp"
 #include "events/event_bus.hpp"
 
 namespace soundscripter {
@@ -32,6 +34,8 @@ class OpenAiJobWaiter : public std::enable_shared_from_this<OpenAiJobWaiter> {
     std::string job;
     OpenAiAnswerOptions answer;
     bool stream = false;
+    // Called once when the client disconnects before the job ended.
+    std::function<void(const std::string& job)> on_abandoned;
   };
 
   OpenAiJobWaiter(std::shared_ptr<ResponseWriter> writer, JobStore& store, Options options);
@@ -41,27 +45,22 @@ class OpenAiJobWaiter : public std::enable_shared_from_this<OpenAiJobWaiter> {
   void start(EventBus& bus);
 
  private:
-  // All with mutex_ held.
-  void handle(const JobEvent& event);
+  // All with the replay's lock held; handle returns false once answered.
+  bool handle(const JobEvent& event);
   void on_segment(const JobEvent& event);
   void on_state(const std::string& state, const JobEvent& event);
   void answer_completed();
   void answer_error(int status, const std::string& code, const std::string& message);
-  void answer_if_gone();
 
   std::shared_ptr<ResponseWriter> writer_;
   JobStore& store_;
   Options options_;
-  std::mutex mutex_;
-  bool replaying_ = true;
-  bool answered_ = false;
+  std::shared_ptr<EventReplay> replay_;
+  std::atomic<bool> answered_{false};
   bool sent_delta_ = false;
-  std::int64_t last_seq_ = 0;
-  std::vector<JobEvent> held_;
+  std::atomic<bool> saw_event_{false};
   std::string error_code_;     // from the job's error event, for its failed state
   std::string error_message_;
-  // Dropped once answered, so a finished request stops receiving events.
-  std::unique_ptr<Subscription> subscription_;
 };
 
 }  // namespace soundscripter

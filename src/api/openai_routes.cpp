@@ -25,7 +25,10 @@ HttpResponse transcribe(ApiServices& services, HttpRequest& request, bool transl
     services.metrics.jobs_submitted.with({}).inc();
     services.metrics.upload_bytes.with({}).inc(static_cast<double>(job.media_bytes));
 
-    OpenAiJobWaiter::Options options{job.id, parsed.answer, parsed.stream};
+    OpenAiJobWaiter::Options options{job.id, parsed.answer, parsed.stream,
+                                     [&services](const std::string& id) {
+                                       cancel_job(services, id, {{"reason", "the client went away"}});
+                                     }};
     HttpResponse response;
     response.deferred = [&services, options](std::shared_ptr<ResponseWriter> writer) {
       std::make_shared<OpenAiJobWaiter>(std::move(writer), services.store, options)->start(services.bus);

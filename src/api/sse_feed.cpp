@@ -25,68 +25,40 @@ std::string sse_frame(const JobEvent& event, bool prefix_job_in_id) {
 }
 
 SseFeed::SseFeed(std::shared_ptr<ResponseWriter> writer, JobStore& store, Options options)
-    : writer_(std::move(writer)), store_(store), options_(std::move(options)) {
-  if (!options_.job.empty()) last_seq_[options_.job] = options_.after_seq;
-}
+    : writer_(std::move(writer)), store_(store), options_(std::move(options)) {}
 
-bool SseFeed::is_terminal_state(const JobEvent& event) const {
+namespace {
+
+bool is_terminal_state_event(const JobEvent& event) {
   if (event.type != "state") return false;
   auto state = event.data.value("state", std::string());
   return state == "completed" || state == "failed" || state == "cancelled";
 }
 
-void SseFeed::deliver(const JobEvent& event) {
-  if (done_) return;
-  auto& last = last_seq_[event.job];
-  if (event.seq <= last) return;  // replayed already, or a duplicate
-  last = event.seq;
-  if (!writer_->write(sse_frame(event, options_.job.empty()))) {
-    done_ = true;  // the client is gone or too slow; on_close lets go of the bus
-    return;
+}  // namespace
+
+bool SseFeed::send(const JobEvent& event) {
+  if (!writer_->write(sse_frame(event, options_.replay.job.empty()))) {
+    return false;  // the client is gone or too slow; on_close lets go of the bus
   }
-  if (options_.close_on_terminal && is_terminal_state(event)) {
-    done_ = true;
+  if (options_.close_on_terminal && is_terminal_state_event(event)) {
     writer_->finish();
+    return false;
   }
+  return true;
 }
 
 void SseFeed::start(EventBus& bus) {
   std::weak_ptr<SseFeed> weak = weak_from_this();
-  auto subscription = bus.subscribe(options_.job, [weak](const JobEvent& event) {
+  replay_ = std::make_shared<EventReplay>(store_, options_.replay, [weak](const JobEvent& event) {
     auto self = weak.lock();
-    if (!self) return;
-    if (self->options_.job.empty() && !(self->options_.admit && self->options_.admit(event.job))) {
-      return;
-    }
-    std::lock_guard lock(self->mutex_);
-    if (self->replaying_) {
-      self->held_.push_back(event);
-    } else {
-      self->deliver(event);
-    }
+    return self && self->send(event);
   });
   writer_->start_stream(200, "text/event-stream", {{"X-Accel-Buffering", "no"}});
   writer_->set_heartbeat(std::chrono::seconds(15), ": keep-alive\n\n");
-  // The subscription lives as long as the connection.
-  writer_->on_close([self = shared_from_this()] {
-    std::unique_ptr<Subscription> released;
-    {
-      std::lock_guard lock(self->mutex_);
-      self->done_ = true;
-      released = std::move(self->subscription_);
-    }
-    // Destroyed unlocked: unsubscribing may wait for a callback that is
-    // waiting for our mutex.
-  });
-
-  std::vector<JobEvent> missed;
-  if (!options_.job.empty()) missed = store_.events_after(options_.job, options_.after_seq);
-  std::lock_guard lock(mutex_);
-  subscription_ = std::move(subscription);
-  for (const auto& event : missed) deliver(event);
-  for (const auto& event : held_) deliver(event);
-  held_.clear();
-  replaying_ = false;
+  // The feed lives as long as the connection.
+  writer_->on_close([self = shared_from_this()] { self->replay_->stop(); });
+  replay_->start(bus);
 }
 
 }  // namespace soundscripter

@@ -1,11 +1,6 @@
-// Feeds job events to one Server-Sent Events client: replays what the
-// client missed from the job store, then follows the live bus, without gaps
-// or duplicates.
-//
-// The order matters: subscribe first and hold live events back, replay
-// from the store, then release the held events whose seq is newer than the
-// last one replayed. An event published between the replay's query and the
-// subscription would otherwise be lost.
+// Feeds job events to one Server-Sent Events client: what it missed and
+// then what happens, through EventReplay (no gaps, no duplicates), each
+// event as one SSE frame.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +12,7 @@
 #include <vector>
 
 #include "api/http_types.hpp"
+#include "api/event_replay.hpp"
 #include "events/event_bus.hpp"
 
 namespace soundscripter {
@@ -28,31 +24,22 @@ std::string sse_frame(const JobEvent& event, bool prefix_job_in_id);
 class SseFeed : public std::enable_shared_from_this<SseFeed> {
  public:
   struct Options {
-    std::string job;            // one job's events; "" = every job the filter admits
-    std::int64_t after_seq = 0; // Last-Event-ID, for a one-job feed
-    // For the all-jobs feed: whether this client may see the job's events.
-    std::function<bool(const std::string& job)> admit;
+    EventReplay::Options replay;
     bool close_on_terminal = false;  // end the stream after the job's final state
   };
 
   SseFeed(std::shared_ptr<ResponseWriter> writer, JobStore& store, Options options);
 
-  // Subscribes, sends the stream's header and the replay, then goes live.
+  // Sends the stream's header, the replay, then live events.
   void start(EventBus& bus);
 
  private:
-  void deliver(const JobEvent& event);  // with mutex_ held
-  bool is_terminal_state(const JobEvent& event) const;
+  bool send(const JobEvent& event);  // false: the stream is over
 
   std::shared_ptr<ResponseWriter> writer_;
   JobStore& store_;
   Options options_;
-  std::mutex mutex_;
-  bool replaying_ = true;
-  bool done_ = false;
-  std::vector<JobEvent> held_;
-  std::map<std::string, std::int64_t> last_seq_;  // per job, to drop duplicates
-  std::unique_ptr<Subscription> subscription_;
+  std::shared_ptr<EventReplay> replay_;
 };
 
 }  // namespace soundscripter
