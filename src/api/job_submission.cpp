@@ -9,6 +9,7 @@
 #include "engine/engine.hpp"
 #include "media/audio_decoder.hpp"
 #include "api/openai_request.hpp"
+#include "queue/outbox.hpp"
 #include "util/error.hpp"
 
 namespace soundscripter {
@@ -177,17 +178,8 @@ Job submit_job(ApiServices& services, HttpRequest& request, JobRequest job_reque
 
   services.store.create(job);
   services.events.state(job.id, JobState::queued);
-  publish_job(services, job);
+  publish_job(services.queue, services.store, job);
   return job;
-}
-
-void publish_job(ApiServices& services, const Job& job) {
-  try {
-    services.queue.push(ticket_for(job));
-    services.store.mark_published(job.id);
-  } catch (const Error& error) {
-    spdlog::warn("job {}: not queued yet, kept in the outbox: {}", job.id, error.what());
-  }
 }
 
 bool cancel_job(ApiServices& services, const std::string& job_id, const nlohmann::json& extra) {

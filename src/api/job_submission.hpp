@@ -21,12 +21,6 @@ JobRequest parse_job_fields(const HttpRequest& request);
 Job submit_job(ApiServices& services, HttpRequest& request, JobRequest job_request,
                const std::string& file_field = "file");
 
-// Pushes the job's ticket onto the queue and marks it published. When the
-// queue cannot take it now (the broker is down), the job stays queued and
-// unpublished: the outbox drainer pushes it once the broker is back, and the
-// upload is still answered 202.
-void publish_job(ApiServices& services, const Job& job);
-
 // Moves a waiting or running job to cancelled and says so. The state event
 // is the message: the worker running the job, in this process or on another
 // machine, watches for it and stops; a waiting job's delivery finds the job

@@ -7,6 +7,7 @@
 #include "api/router.hpp"
 #include "api/service_metrics.hpp"
 #include "api/transcript_download.hpp"
+#include "queue/outbox.hpp"
 #include "util/error.hpp"
 
 namespace soundscripter {
@@ -73,7 +74,7 @@ HttpResponse retry_job(ApiServices& services, HttpRequest& request) {
   // Read before queueing: a worker may run (and finish) it at once, and the
   // answer is the job as it was accepted.
   auto queued = services.store.get(job.id);
-  publish_job(services, queued.value_or(job));
+  publish_job(services.queue, services.store, queued.value_or(job));
   return json_response(202, to_json(queued.value_or(job)));
 }
 

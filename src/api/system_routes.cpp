@@ -1,7 +1,8 @@
-// Liveness, readiness and metrics.
+// Liveness, readiness, metrics and the live workers.
 #include "api/api_services.hpp"
 #include "api/router.hpp"
 #include "api/service_metrics.hpp"
+#include "worker/worker_heartbeat.hpp"
 
 namespace soundscripter {
 
@@ -17,6 +18,16 @@ void add_system_routes(Router& router, ApiServices& services) {
                 return json_response(ready ? 200 : 503,
                                      {{"status", ready ? "ready" : "not ready"},
                                       {"checks", {{"store", store}, {"queue", queue}, {"events", bus}}}});
+              }});
+
+  router.add({"GET", "/v1/workers", "workers.list", BodyKind::none, true, [&services](HttpRequest&) {
+                const double since =
+                    unix_now() - std::chrono::duration<double>(kWorkerGoneAfter).count();
+                nlohmann::json workers = nlohmann::json::array();
+                for (const auto& worker : services.store.live_workers(since)) {
+                  workers.push_back(to_json(worker));
+                }
+                return json_response(200, {{"workers", workers}});
               }});
 
   router.add({"GET", "/metrics", "metrics", BodyKind::none, false, [&services](HttpRequest&) {

@@ -22,7 +22,9 @@
 #include "util/environment.hpp"
 #include "util/error.hpp"
 #include "jobs/retention_sweeper.hpp"
+#include "queue/outbox.hpp"
 #include "util/logging.hpp"
+#include "worker/worker_heartbeat.hpp"
 #include "worker/worker_pool.hpp"
 
 namespace soundscripter {
@@ -93,7 +95,8 @@ int run_serve(const ServeCommandLine& command_line) {
 
   // 6. Workers share that engine: one model in memory, a state per job.
   ServiceMetrics metrics;
-  auto reporter = make_store_job_reporter(*store, events, *bus);
+  const std::string worker_id = new_worker_id();
+  auto reporter = make_store_job_reporter(*store, events, *bus, worker_id);
   auto media_source = make_directory_media_source(media_dir);
   JobRunnerContext runner{*reporter, *media_source, engines,
                           ChunkingOptions{static_cast<double>(config.chunk_length.count()), 20},
@@ -109,6 +112,9 @@ int run_serve(const ServeCommandLine& command_line) {
                           }};
   WorkerPool workers(WorkerPoolOptions{config.worker_count()}, *queue, runner);
   workers.start();
+  WorkerHeartbeat heartbeat(*store, workers,
+                            {worker_id, host_name(), workers.size(), 0, {},
+                             {default_engine.name()}, unix_now(), 0});
 
   // 7. The API.
   ApiKeys keys = load_api_keys(config.api_keys_file, config.api_keys, resolved.origin("api_keys"));
@@ -151,8 +157,10 @@ int run_serve(const ServeCommandLine& command_line) {
                                   [&workers] { return MetricsRegistry::ComputedSamples{{{}, static_cast<double>(workers.busy())}}; });
   server.start();
 
-  // 8. Old media and results are removed in the background.
+  // 8. Old media and results are removed in the background; jobs the queue
+  // could not take at upload are pushed once it can.
   RetentionSweeper retention(*store, config.retention);
+  OutboxDrainer outbox(*store, *queue);
 
   const std::string base = "http://" + (config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host) +
                            ":" + std::to_string(server.port());

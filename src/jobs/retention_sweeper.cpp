@@ -13,24 +13,7 @@ RetentionSweeper::RetentionSweeper(JobStore& store, std::chrono::seconds retenti
   // (but at most once a minute).
   const auto period = std::clamp<std::chrono::seconds>(retention_ / 10, std::chrono::seconds(1),
                                                        std::chrono::seconds(60));
-  thread_ = std::jthread([this, period](std::stop_token stop) {
-    while (!stop.stop_requested()) {
-      try {
-        sweep();
-      } catch (const std::exception& error) {
-        spdlog::warn("retention sweep failed: {}", error.what());
-      }
-      std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, stop, period, [] { return false; });
-    }
-  });
-}
-
-RetentionSweeper::~RetentionSweeper() {
-  if (thread_.joinable()) {
-    thread_.request_stop();
-    thread_.join();
-  }
+  task_ = std::make_unique<PeriodicTask>("retention sweep", period, [this] { sweep(); });
 }
 
 std::size_t RetentionSweeper::sweep() {

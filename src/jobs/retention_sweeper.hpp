@@ -4,11 +4,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include <memory>
 
 #include "jobs/job_store.hpp"
+#include "util/periodic_task.hpp"
 
 namespace soundscripter {
 
@@ -16,7 +15,6 @@ class RetentionSweeper {
  public:
   // retention 0 keeps everything (no thread is started).
   RetentionSweeper(JobStore& store, std::chrono::seconds retention);
-  ~RetentionSweeper();
 
   // One pass now; returns how many jobs it removed.
   std::size_t sweep();
@@ -24,9 +22,7 @@ class RetentionSweeper {
  private:
   JobStore& store_;
   std::chrono::seconds retention_;
-  std::mutex mutex_;
-  std::condition_variable_any wake_;
-  std::jthread thread_;
+  std::unique_ptr<PeriodicTask> task_;  // last: stopped first
 };
 
 }  // namespace soundscripter

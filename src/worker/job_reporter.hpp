@@ -25,12 +25,18 @@ class JobReporter {
  public:
   virtual ~JobReporter() = default;
 
-  // The job starts: queued -> processing (and, for a redelivered message,
-  // processing -> processing, since its last worker died holding it).
-  // Returns the attempt this is (1 for the first run), or nothing when the
-  // job is not waiting any more (cancelled, deleted, already done): the
-  // delivery is stale and is acked and skipped.
-  virtual std::optional<int> started(const std::string& job_id, bool redelivered) = 0;
+  struct Start {
+    enum class Verdict {
+      run,             // it is ours now: queued -> processing
+      stale,           // not waiting any more (cancelled, deleted, done): ack and skip
+      held_elsewhere,  // another live worker still runs it: look again later
+    };
+    Verdict verdict = Verdict::stale;
+    int attempt = 0;   // with run: 1 for the first run
+  };
+  // The job starts: queued -> processing, or, for a redelivered message,
+  // processing -> processing when the worker that held it stopped beating.
+  virtual Start started(const std::string& job_id, bool redelivered) = 0;
   virtual void progress(const std::string& job_id, double fraction) = 0;
   virtual void segment(const std::string& job_id, const Segment& segment) = 0;
   // Stores the transcript, then moves the job to completed and says so, in
@@ -51,7 +57,9 @@ class JobReporter {
 };
 
 // Reports straight into the store and onto the bus through JobEvents.
+// worker_id: this process's heartbeat id (its own jobs never count as held
+// elsewhere).
 std::unique_ptr<JobReporter> make_store_job_reporter(JobStore& store, JobEvents& events,
-                                                     EventBus& bus);
+                                                     EventBus& bus, std::string worker_id);
 
 }  // namespace soundscripter

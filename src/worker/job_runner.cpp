@@ -19,6 +19,7 @@ std::string_view to_string(JobOutcome outcome) {
     case JobOutcome::cancelled: return "cancelled";
     case JobOutcome::interrupted: return "interrupted";
     case JobOutcome::retry: return "retry";
+    case JobOutcome::held_elsewhere: return "held_elsewhere";
     case JobOutcome::skipped: return "skipped";
   }
   return "failed";
@@ -65,10 +66,15 @@ JobOutcome run_job_steps(const JobTicket& ticket, bool redelivered, JobRunnerCon
   const std::string& job_id = ticket.job_id;
   LogContext log_context({{"job", job_id}});
   JobReporter& reporter = context.reporter;
-  const std::optional<int> attempt = reporter.started(job_id, redelivered);
-  if (!attempt) return JobOutcome::skipped;
+  const JobReporter::Start start = reporter.started(job_id, redelivered);
+  if (start.verdict == JobReporter::Start::Verdict::stale) return JobOutcome::skipped;
+  if (start.verdict == JobReporter::Start::Verdict::held_elsewhere) {
+    spdlog::info("job redelivered while another live worker runs it; looking again later");
+    return JobOutcome::held_elsewhere;
+  }
+  const int attempt = report.attempt = start.attempt;
   spdlog::info("job started: {} ({:.1f} s of media, attempt {})", ticket.media_filename,
-               ticket.media_duration, *attempt);
+               ticket.media_duration, attempt);
 
   // A cancel from anywhere (the API of any process) stops the engine.
   std::stop_source job_stop;
@@ -130,9 +136,9 @@ JobOutcome run_job_steps(const JobTicket& ticket, bool redelivered, JobRunnerCon
       return JobOutcome::cancelled;
     }
     const std::string message = as_uploaded(error.what(), local_path, ticket.media_filename);
-    if (is_transient_failure(error.code()) && *attempt < context.max_attempts) {
-      reporter.requeued(job_id, "attempt " + std::to_string(*attempt) + " failed: " + message);
-      spdlog::warn("job attempt {} failed, will retry: {}", *attempt, message);
+    if (is_transient_failure(error.code()) && attempt < context.max_attempts) {
+      reporter.requeued(job_id, "attempt " + std::to_string(attempt) + " failed: " + message);
+      spdlog::warn("job attempt {} failed, will retry: {}", attempt, message);
       return JobOutcome::retry;
     }
     reporter.failed(job_id, error.code(), message);
@@ -143,15 +149,16 @@ JobOutcome run_job_steps(const JobTicket& ticket, bool redelivered, JobRunnerCon
 
 }  // namespace
 
-JobOutcome run_job(const JobTicket& ticket, bool redelivered, JobRunnerContext& context,
-                   std::stop_token stop, const std::atomic<bool>& shutting_down) {
+JobRunReport run_job(const JobTicket& ticket, bool redelivered, JobRunnerContext& context,
+                     std::stop_token stop, const std::atomic<bool>& shutting_down) {
   const auto started = std::chrono::steady_clock::now();
-  JobRunReport report{JobOutcome::skipped, "", 0, 0};
+  JobRunReport report{JobOutcome::skipped, "", 0, 0, 0};
   report.outcome = run_job_steps(ticket, redelivered, context, stop, shutting_down, report);
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (context.on_finished && report.outcome != JobOutcome::skipped) context.on_finished(report);
-  return report.outcome;
+  const bool ran = report.outcome != JobOutcome::skipped && report.outcome != JobOutcome::held_elsewhere;
+  if (context.on_finished && ran) context.on_finished(report);
+  return report;
 }
 
 }  // namespace soundscripter

@@ -24,9 +24,10 @@ enum class JobOutcome {
   interrupted,  // by shutdown: the job goes back to the queue
   retry,        // a failure that may pass: run it again later
   skipped,      // it was no longer queued (cancelled, deleted or done before it started)
+  held_elsewhere,  // redelivered, but a live worker still runs it: look again later
 };
 
-// "completed", "failed", "cancelled", "interrupted", "retry", "skipped".
+// "completed", "failed", "cancelled", "interrupted", "retry", "skipped", "held_elsewhere".
 std::string_view to_string(JobOutcome outcome);
 
 // What a finished run reports (for metrics).
@@ -35,6 +36,7 @@ struct JobRunReport {
   std::string engine;        // "whisper", "sphinx"; "" if it never got one
   double wall_seconds = 0;
   double audio_seconds = 0;  // transcribed
+  int attempt = 0;           // which run of the job this was (0: never started)
 };
 
 struct JobRunnerContext {
@@ -51,8 +53,8 @@ struct JobRunnerContext {
 
 // `shutting_down` tells a stop caused by shutdown (requeue) from a cancel.
 // `redelivered`: the queue says an earlier delivery was never acked.
-JobOutcome run_job(const JobTicket& ticket, bool redelivered, JobRunnerContext& context,
-                   std::stop_token stop, const std::atomic<bool>& shutting_down);
+JobRunReport run_job(const JobTicket& ticket, bool redelivered, JobRunnerContext& context,
+                     std::stop_token stop, const std::atomic<bool>& shutting_down);
 
 // Whether a failure with this code may pass on another try (a server or
 // the network was away, an internal fault) rather than being the media's

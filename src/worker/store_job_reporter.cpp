@@ -2,11 +2,14 @@
 // (see job_reporter.hpp). Every step is a compare-and-set in the store, so
 // a cancel from the API and a worker finishing at the same moment never
 // both win, in one process or across many.
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 
 #include <spdlog/spdlog.h>
 
 #include "worker/job_reporter.hpp"
+#include "worker/worker_heartbeat.hpp"
 
 namespace soundscripter {
 namespace {
@@ -17,16 +20,21 @@ bool is_cancel_event(const JobEvent& event) {
 
 class StoreJobReporter final : public JobReporter {
  public:
-  StoreJobReporter(JobStore& store, JobEvents& events, EventBus& bus)
-      : store_(store), events_(events), bus_(bus) {}
+  StoreJobReporter(JobStore& store, JobEvents& events, EventBus& bus, std::string worker_id)
+      : store_(store), events_(events), bus_(bus), worker_id_(std::move(worker_id)) {}
 
-  std::optional<int> started(const std::string& job_id, bool redelivered) override {
+  Start started(const std::string& job_id, bool redelivered) override {
     std::vector<JobState> from{JobState::queued};
-    if (redelivered) from.push_back(JobState::processing);
-    if (!store_.transition(job_id, from, JobState::processing)) return std::nullopt;
+    if (redelivered) {
+      // The message came back because its consumer went away, but a worker
+      // that only lost its broker connection may still be running the job.
+      if (held_by_live_worker(job_id)) return {Start::Verdict::held_elsewhere, 0};
+      from.push_back(JobState::processing);
+    }
+    if (!store_.transition(job_id, from, JobState::processing)) return {Start::Verdict::stale, 0};
     events_.state(job_id, JobState::processing);
     auto job = store_.get(job_id);
-    return job ? job->attempts : 1;
+    return {Start::Verdict::run, job ? job->attempts : 1};
   }
 
   void progress(const std::string& job_id, double fraction) override {
@@ -83,16 +91,26 @@ class StoreJobReporter final : public JobReporter {
   }
 
  private:
+  bool held_by_live_worker(const std::string& job_id) {
+    const double since = unix_now() - std::chrono::duration<double>(kWorkerGoneAfter).count();
+    for (const WorkerInfo& worker : store_.live_workers(since)) {
+      if (worker.id == worker_id_) continue;
+      if (std::find(worker.jobs.begin(), worker.jobs.end(), job_id) != worker.jobs.end()) return true;
+    }
+    return false;
+  }
+
   JobStore& store_;
   JobEvents& events_;
   EventBus& bus_;
+  std::string worker_id_;
 };
 
 }  // namespace
 
 std::unique_ptr<JobReporter> make_store_job_reporter(JobStore& store, JobEvents& events,
-                                                     EventBus& bus) {
-  return std::make_unique<StoreJobReporter>(store, events, bus);
+                                                     EventBus& bus, std::string worker_id) {
+  return std::make_unique<StoreJobReporter>(store, events, bus, std::move(worker_id));
 }
 
 }  // namespace soundscripter

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "util/error.hpp"
+#include "worker/worker_heartbeat.hpp"
 
 namespace soundscripter {
 
@@ -39,13 +40,22 @@ std::vector<std::string> WorkerPool::running_jobs() const {
   return ids;
 }
 
-void WorkerPool::settle(Delivery& delivery, JobOutcome outcome) {
-  switch (outcome) {
+std::chrono::milliseconds WorkerPool::backoff(int attempt) const {
+  auto delay = options_.retry_delay;
+  for (int i = 1; i < attempt && delay < options_.max_retry_delay; ++i) delay *= 2;
+  return std::min(delay, options_.max_retry_delay);
+}
+
+void WorkerPool::settle(Delivery& delivery, const JobRunReport& report) {
+  switch (report.outcome) {
     case JobOutcome::interrupted:
       delivery.reject(/*requeue=*/true);
       break;
     case JobOutcome::retry:
-      delivery.retry_later(options_.retry_delay);
+      delivery.retry_later(backoff(report.attempt));
+      break;
+    case JobOutcome::held_elsewhere:
+      delivery.retry_later(kHeartbeatInterval * 5);
       break;
     default:
       delivery.ack();
@@ -84,22 +94,22 @@ void WorkerPool::work(std::stop_token stop) {
       running_[job_id]++;
     }
     busy_++;
-    JobOutcome outcome = JobOutcome::failed;
+    JobRunReport report{JobOutcome::failed, "", 0, 0, 0};
     try {
-      outcome = run_job(delivery->ticket(), delivery->redelivered(), context_, stop, shutting_down_);
+      report = run_job(delivery->ticket(), delivery->redelivered(), context_, stop, shutting_down_);
     } catch (const std::exception& error) {
       // The store itself failed: try the job again later, not at once, so a
       // store that is down does not turn into a hot loop.
       spdlog::error("job {}: {}", job_id, error.what());
-      outcome = JobOutcome::retry;
+      report.outcome = JobOutcome::retry;
     }
     busy_--;
     {
       std::lock_guard lock(running_mutex_);
       if (--running_[job_id] == 0) running_.erase(job_id);
     }
-    settle(*delivery, outcome);
-    if (outcome == JobOutcome::retry) pause(options_.retry_delay);
+    settle(*delivery, report);
+    if (report.outcome == JobOutcome::retry) pause(options_.retry_delay);
   }
 }
 

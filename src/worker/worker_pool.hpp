@@ -48,7 +48,8 @@ class WorkerPool {
 
  private:
   void work(std::stop_token stop);
-  void settle(Delivery& delivery, JobOutcome outcome);
+  void settle(Delivery& delivery, const JobRunReport& report);
+  std::chrono::milliseconds backoff(int attempt) const;
 
   WorkerPoolOptions options_;
   Queue& queue_;

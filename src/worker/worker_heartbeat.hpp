@@ -1,0 +1,43 @@
+// A worker's heartbeat: every few seconds its row in the store says which
+// jobs it runs, so GET /v1/workers lists live workers and a redelivered
+// job is not started twice while the worker that holds it still beats.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "jobs/job_store.hpp"
+#include "util/periodic_task.hpp"
+#include "worker/worker_pool.hpp"
+
+namespace soundscripter {
+
+// How often a worker beats, and after how long without a beat it counts as
+// gone (its jobs may then run elsewhere).
+inline constexpr std::chrono::seconds kHeartbeatInterval{3};
+inline constexpr std::chrono::seconds kWorkerGoneAfter{15};
+
+// "HOST-PID-RANDOM": unique per process start.
+std::string new_worker_id();
+std::string host_name();
+
+class WorkerHeartbeat {
+ public:
+  // `identity`: id, host, slots, engines, started_at; busy and jobs come
+  // from the pool at each beat.
+  WorkerHeartbeat(JobStore& store, const WorkerPool& pool, WorkerInfo identity,
+                  std::chrono::milliseconds interval = kHeartbeatInterval);
+  ~WorkerHeartbeat();  // forgets the worker: a clean stop leaves no ghost
+
+  void beat();
+
+ private:
+  JobStore& store_;
+  const WorkerPool& pool_;
+  WorkerInfo identity_;
+  std::unique_ptr<PeriodicTask> task_;  // last: stopped first
+};
+
+}  // namespace soundscripter
