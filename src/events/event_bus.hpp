@@ -46,4 +46,11 @@ class EventBus {
 
 std::unique_ptr<EventBus> make_in_process_event_bus();
 
+// Distributed mode's bus, on the Redis at url
+// (redis://[[user]:password@]host[:port][/db]). Throws Error(invalid_argument)
+// for a malformed url. An unreachable Redis is not an error: the bus keeps
+// reconnecting and healthy() is false meanwhile, so a process may start
+// before its Redis. Returns after the first attempt to connect.
+std::unique_ptr<EventBus> make_redis_event_bus(const std::string& url);
+
 }  // namespace soundscripter

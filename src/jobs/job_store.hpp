@@ -119,4 +119,12 @@ class JobStore {
 // migrations run in order). Throws Error(backend_unavailable) if it cannot open.
 std::unique_ptr<JobStore> make_sqlite_job_store(const std::string& path);
 
+// The PostgreSQL store at `url` (a libpq URL, postgresql://user:password@
+// host:port/dbname), with at most `connections` connections at once; its
+// schema is created or migrated first. Errors name the database as
+// postgresql://host:port/dbname, never with the password. Throws
+// Error(backend_unavailable) if it cannot connect; later calls do too while
+// the server is down, and work again once it is back.
+std::unique_ptr<JobStore> make_postgres_job_store(const std::string& url, int connections = 4);
+
 }  // namespace soundscripter

@@ -14,13 +14,9 @@
 
 #include <sqlite3.h>
 
-namespace soundscripter {
+#include "jobs/migration.hpp"
 
-struct Migration {
-  int version;              // 1, 2, 3, ... with no gaps
-  const char* description;  // for the error when it fails
-  const char* sql;
-};
+namespace soundscripter {
 
 // The job store's migrations, oldest first.
 std::span<const Migration> job_store_migrations();

@@ -6,10 +6,6 @@
 
 namespace soundscripter {
 
-const char* const kJobColumns =
-    "id, owner, name, state, request, media_path, media_filename, media_sha256, media_bytes, "
-    "media_duration, progress, attempts, error_code, error_message, created_at, started_at, "
-    "finished_at, media_token";
 const char* const kJobPlaceholders =
     "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18";
 
@@ -52,35 +48,18 @@ Job read_job(const sqlite::Statement& row) {
 }
 
 std::string transition_sql(JobState to, std::size_t from_count) {
-  std::string set;
-  switch (to) {
-    case JobState::queued:
-      set = "progress = 0, started_at = NULL, finished_at = NULL, error_code = '', "
-            "error_message = ''";
-      break;
-    case JobState::processing:
-      set = "attempts = attempts + 1, progress = 0, started_at = ?2, finished_at = NULL, "
-            "error_code = '', error_message = ''";
-      break;
-    case JobState::completed: set = "progress = 1, finished_at = ?2"; break;
-    case JobState::failed: set = "finished_at = ?2, error_code = ?3, error_message = ?4"; break;
-    case JobState::cancelled: set = "finished_at = ?2"; break;
-  }
+  // Fixed numbers: SQLite does not mind parameters a statement leaves out.
+  const std::string set = transition_set_clause(to, [](TransitionValue value) -> std::string {
+    switch (value) {
+      case TransitionValue::now: return "?2";
+      case TransitionValue::error_code: return "?3";
+      case TransitionValue::error_message: return "?4";
+    }
+    return "?2";
+  });
   std::string from = "?6";
   for (std::size_t i = 1; i < from_count; ++i) from += ", ?" + std::to_string(6 + i);
   return "UPDATE jobs SET state = ?1, " + set + " WHERE id = ?5 AND state IN (" + from + ")";
-}
-
-std::string dump_json(const nlohmann::json& json) {
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-nlohmann::json parse_json(const std::string& text) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::internal, std::string("stored JSON is corrupt: ") + e.what());
-  }
 }
 
 }  // namespace soundscripter

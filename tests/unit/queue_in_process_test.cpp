@@ -1,6 +1,6 @@
-// The in-process queue: priority order, FIFO among equals, the aging bound,
-// requeue, retry after a delay, and stopping a blocked pop.
-#include <future>
+// What only the in-process queue does: aging and its bound, a requeued job
+// keeping its place by push order, pushing a waiting job twice, and depth
+// as exact bookkeeping. What every Queue does is in queue_contract_test.cpp.
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -45,7 +45,7 @@ std::string pop_id(Queue& queue) {
   return delivery->ticket().job_id;
 }
 
-TEST(queue_in_process, AHighPriorityJobPushedBehindFiftyLowOnesPopsNext) {
+TEST(queue_in_process, DepthCountsTheJobsWaiting) {
   auto queue = make_in_process_queue();
   for (int i = 0; i < 50; ++i) push(*queue, "low_" + std::to_string(i), 2);
   push(*queue, "high", 8);
@@ -53,13 +53,15 @@ TEST(queue_in_process, AHighPriorityJobPushedBehindFiftyLowOnesPopsNext) {
   EXPECT_EQ(pop_id(*queue), "high");
   EXPECT_EQ(pop_id(*queue), "low_0");
   EXPECT_EQ(queue->depth(), 49);
-}
 
-TEST(queue_in_process, EqualPrioritiesAreFirstInFirstOut) {
-  auto queue = make_in_process_queue();
-  for (int i = 0; i < 20; ++i) push(*queue, "job_" + std::to_string(i), i % 2 ? 5 : 3);
-  for (int i = 1; i < 20; i += 2) EXPECT_EQ(pop_id(*queue), "job_" + std::to_string(i));
-  for (int i = 0; i < 20; i += 2) EXPECT_EQ(pop_id(*queue), "job_" + std::to_string(i));
+  std::stop_source stop;
+  auto held = queue->pop(stop.get_token());
+  EXPECT_EQ(queue->depth(), 48);  // delivered is not waiting
+  held->reject(/*requeue=*/false);
+  EXPECT_EQ(queue->depth(), 48);
+  stop.request_stop();
+  EXPECT_EQ(queue->pop(stop.get_token()), nullptr);
+  EXPECT_EQ(queue->depth(), 48);  // a stopped pop leaves the jobs waiting
 }
 
 TEST(queue_in_process, NewerJobsOvertakeALowJobOnlyWithinTheDocumentedBound) {
@@ -107,34 +109,6 @@ TEST(queue_in_process, PushingAWaitingJobAgainChangesNothing) {
   EXPECT_EQ(pop_id(*queue), "b");
 }
 
-TEST(queue_in_process, PrioritiesOutsideTheRangeAreClamped) {
-  auto queue = make_in_process_queue();
-  push(*queue, "below", -4);
-  push(*queue, "above", 42);
-  std::stop_source stop;
-  auto delivery = queue->pop(stop.get_token());
-  EXPECT_EQ(delivery->ticket().job_id, "above");
-  EXPECT_EQ(delivery->ticket().priority, 9);
-}
-
-TEST(queue_in_process, RetryLaterHoldsTheJobBackForTheDelayThenRedeliversIt) {
-  auto queue = make_in_process_queue();
-  push(*queue, "flaky", 5);
-  std::stop_source stop;
-  auto first = queue->pop(stop.get_token());
-  ASSERT_TRUE(first);
-  EXPECT_FALSE(first->redelivered());
-  const auto retried_at = Clock::now();
-  first->retry_later(150ms);
-  push(*queue, "other", 1);
-  EXPECT_EQ(pop_id(*queue), "other");  // the retry is not due yet
-  auto again = queue->pop(stop.get_token());
-  ASSERT_TRUE(again);
-  EXPECT_GE(Clock::now() - retried_at, 150ms);
-  EXPECT_EQ(again->ticket().job_id, "flaky");
-  EXPECT_TRUE(again->redelivered());
-}
-
 TEST(queue_in_process, ARejectedDeliveryGoesBackToItsOldPlace) {
   FakeClock clock;
   auto queue = make_in_process_queue(aging_every(50ms, clock.function()));
@@ -152,55 +126,6 @@ TEST(queue_in_process, ARejectedDeliveryGoesBackToItsOldPlace) {
   EXPECT_EQ(pop_id(*queue), "a");
   EXPECT_EQ(pop_id(*queue), "b");
   EXPECT_EQ(pop_id(*queue), "c");
-}
-
-TEST(queue_in_process, AckAndRejectWithoutRequeueDropTheJob) {
-  auto queue = make_in_process_queue();
-  push(*queue, "a", 5);
-  push(*queue, "b", 5);
-  std::stop_source stop;
-  auto a = queue->pop(stop.get_token());
-  a->ack();
-  a->reject(true);  // after ack: nothing
-  auto b = queue->pop(stop.get_token());
-  b->reject(false);
-  EXPECT_EQ(queue->depth(), 0);
-}
-
-TEST(queue_in_process, PopWaitsForAPush) {
-  auto queue = make_in_process_queue();
-  auto popped = std::async(std::launch::async, [&] { return pop_id(*queue); });
-  EXPECT_EQ(popped.wait_for(50ms), std::future_status::timeout);
-  push(*queue, "late", 5);
-  ASSERT_EQ(popped.wait_for(5s), std::future_status::ready);
-  EXPECT_EQ(popped.get(), "late");
-}
-
-TEST(queue_in_process, PopReturnsNothingOnceStopped) {
-  auto queue = make_in_process_queue();
-  std::stop_source stop;
-  auto popped = std::async(std::launch::async, [&] { return queue->pop(stop.get_token()); });
-  EXPECT_EQ(popped.wait_for(50ms), std::future_status::timeout);
-  stop.request_stop();
-  ASSERT_EQ(popped.wait_for(5s), std::future_status::ready);
-  EXPECT_EQ(popped.get(), nullptr);
-
-  // A stopping worker takes no new job even when one is waiting.
-  push(*queue, "waiting", 5);
-  EXPECT_EQ(queue->pop(stop.get_token()), nullptr);
-  EXPECT_EQ(queue->depth(), 1);
-}
-
-TEST(queue_in_process, ADeliveryOutlivingItsQueueIsHarmless) {
-  std::unique_ptr<Delivery> delivery;
-  {
-    auto queue = make_in_process_queue();
-    push(*queue, "a", 5);
-    std::stop_source stop;
-    delivery = queue->pop(stop.get_token());
-  }
-  delivery->reject(true);
-  SUCCEED();
 }
 
 }  // namespace

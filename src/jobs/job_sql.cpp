@@ -1,0 +1,51 @@
+// The SQL every job store shares (see job_sql.hpp).
+#include "jobs/job_sql.hpp"
+
+#include "util/error.hpp"
+
+namespace soundscripter {
+
+const char* const kJobColumns =
+    "id, owner, name, state, request, media_path, media_filename, media_sha256, media_bytes, "
+    "media_duration, progress, attempts, error_code, error_message, created_at, started_at, "
+    "finished_at, media_token";
+
+std::string transition_set_clause(
+    JobState to, const std::function<std::string(TransitionValue)>& placeholder) {
+  switch (to) {
+    case JobState::queued:
+      return "progress = 0, started_at = NULL, finished_at = NULL, error_code = '', "
+             "error_message = ''";
+    case JobState::processing:
+      return "attempts = attempts + 1, progress = 0, started_at = " +
+             placeholder(TransitionValue::now) +
+             ", finished_at = NULL, error_code = '', error_message = ''";
+    case JobState::completed:
+      return "progress = 1, finished_at = " + placeholder(TransitionValue::now);
+    case JobState::failed: {
+      // Three statements, not one expression: the order of the calls (and
+      // so of the parameters' numbers) must be the order in the SQL.
+      std::string set = "finished_at = " + placeholder(TransitionValue::now);
+      set += ", error_code = " + placeholder(TransitionValue::error_code);
+      set += ", error_message = " + placeholder(TransitionValue::error_message);
+      return set;
+    }
+    case JobState::cancelled:
+      return "finished_at = " + placeholder(TransitionValue::now);
+  }
+  throw Error(ErrorCode::internal, "transition to an unknown state");
+}
+
+std::string dump_json(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::json parse_json(const std::string& text) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorCode::internal, std::string("stored JSON is corrupt: ") + e.what());
+  }
+}
+
+}  // namespace soundscripter
