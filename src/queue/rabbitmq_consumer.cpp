@@ -23,10 +23,6 @@ constexpr auto kMaxBackoff = 5000ms;
 // originals are not acked yet.
 constexpr auto kConfirmGrace = 1000ms;
 
-timeval to_timeval(std::chrono::milliseconds duration) {
-  return {static_cast<time_t>(duration.count() / 1000), static_cast<suseconds_t>((duration.count() % 1000) * 1000)};
-}
-
 // One connection's worth of consuming; the next connection is a new Session
 // with the next generation.
 class Session {
@@ -36,7 +32,8 @@ class Session {
       : names_(names),
         generation_(generation),
         mailbox_(mailbox),
-        connection_(endpoint, ConnectionSettings{settings.heartbeat, settings.timeout}) {
+        connection_(endpoint, ConnectionSettings{settings.heartbeat, settings.timeout,
+                                                 "soundscripter consumer of " + names.jobs}) {
     declare_topology(connection_, names_);
     // retry_later publishes on this channel, so that its ack of the
     // original follows the publish in order; confirms say when that is safe.
