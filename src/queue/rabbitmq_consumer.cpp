@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 
 #include <spdlog/spdlog.h>
 
@@ -22,6 +23,10 @@ constexpr auto kMaxBackoff = 5000ms;
 // On stop, how long to wait for the broker to confirm retry publishes whose
 // originals are not acked yet.
 constexpr auto kConfirmGrace = 1000ms;
+
+struct EnvelopeDestroyer {
+  void operator()(amqp_envelope_t* envelope) const { amqp_destroy_envelope(envelope); }
+};
 
 // One connection's worth of consuming; the next connection is a new Session
 // with the next generation.
@@ -67,8 +72,8 @@ class Session {
     const timeval timeout = to_timeval(kReadTimeout);
     const amqp_rpc_reply_t reply = amqp_consume_message(state, &envelope, &timeout, 0);
     if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
+      const std::unique_ptr<amqp_envelope_t, EnvelopeDestroyer> owned(&envelope);  // even if accept throws
       accept(envelope);
-      amqp_destroy_envelope(&envelope);
       return;
     }
     if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION) {
