@@ -82,11 +82,13 @@ void RedisListener::run(std::function<void()> first_attempt_done) {
     try {
       RedisConnection connection = subscribe();
       subscribed_ = true;
-      if (first_attempt_done) std::exchange(first_attempt_done, nullptr)();
       if (in_outage) spdlog::info("redis event bus: subscribed again to {} on {}", pattern_, address_.describe());
       in_outage = false;
       delay = kFirstRetryDelay;
+      // Before the constructor returns: subscriptions made after that have
+      // missed nothing and must not be told they might have.
       on_subscribed_();
+      if (first_attempt_done) std::exchange(first_attempt_done, nullptr)();
       listen(connection);
       return;  // listen() returns only when stopped
     } catch (const std::exception& e) {
@@ -94,7 +96,7 @@ void RedisListener::run(std::function<void()> first_attempt_done) {
       if (first_attempt_done) std::exchange(first_attempt_done, nullptr)();
       spdlog::log(in_outage ? spdlog::level::debug : spdlog::level::warn,
                   "redis event bus: subscriber connection failed (events published meanwhile are only in the "
-                  "store): {}; retrying every {} ms at most",
+                  "store): {}; retrying, at longest every {} ms",
                   e.what(), kLongestRetryDelay.count());
       in_outage = true;
     }

@@ -114,7 +114,9 @@ void RedisLocalSubscribers::deliver_resync() {
   std::vector<std::shared_ptr<Subscriber>> everyone;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [job, subscribers] : by_job_) everyone.insert(everyone.end(), subscribers.begin(), subscribers.end());
+    for (const auto& [job, subscribers] : by_job_) {
+      everyone.insert(everyone.end(), subscribers.begin(), subscribers.end());
+    }
   }
   for (const auto& subscriber : everyone) {
     call(*subscriber, JobEvent{subscriber->job, 0, kResyncEvent, nlohmann::json::object()});

@@ -21,11 +21,6 @@ amqp_bytes_t bytes(std::string_view text) {
   return {text.size(), const_cast<char*>(text.data())};
 }
 
-timeval to_timeval(std::chrono::milliseconds duration) {
-  const auto ms = std::max<std::int64_t>(0, duration.count());
-  return {static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
-}
-
 // amqp://user:***@host/...: what a bad URL may show of itself.
 std::string redacted(const std::string& url) {
   const auto scheme_end = url.find("://");
@@ -36,7 +31,28 @@ std::string redacted(const std::string& url) {
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
+amqp_table_entry_t text_entry(const char* key, const std::string& value) {
+  amqp_table_entry_t entry{};
+  entry.key = amqp_cstring_bytes(key);
+  entry.value.kind = AMQP_FIELD_KIND_UTF8;
+  entry.value.value.bytes = bytes(value);
+  return entry;
+}
+
+amqp_table_entry_t true_entry(const char* key) {
+  amqp_table_entry_t entry{};
+  entry.key = amqp_cstring_bytes(key);
+  entry.value.kind = AMQP_FIELD_KIND_BOOLEAN;
+  entry.value.value.boolean = 1;
+  return entry;
+}
+
 }  // namespace
+
+timeval to_timeval(std::chrono::milliseconds duration) {
+  const auto ms = std::max<std::int64_t>(0, duration.count());
+  return {static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
+}
 
 Endpoint parse_endpoint(const std::string& url) {
   // amqp_parse_url cuts the string it is given into pieces in place.
@@ -88,9 +104,19 @@ void Connection::open(ConnectionSettings settings) {
   const timeval timeout = to_timeval(settings.timeout);
   amqp_set_handshake_timeout(state_, &timeout);
   amqp_set_rpc_timeout(state_, &timeout);
-  check(amqp_login(state_, endpoint_.vhost.c_str(), 0, AMQP_DEFAULT_FRAME_SIZE,
-                   static_cast<int>(settings.heartbeat.count()), AMQP_SASL_METHOD_PLAIN,
-                   endpoint_.user.c_str(), endpoint_.password.c_str()),
+  // consumer_cancel_notify: a consumer whose queue is deleted is told so
+  // (basic.cancel) and reconnects, declaring the queue again, instead of
+  // waiting forever on a queue that is gone. rabbitmq-c adds its own
+  // capabilities to these.
+  amqp_table_entry_t capabilities[] = {true_entry("consumer_cancel_notify")};
+  amqp_table_entry_t properties[] = {text_entry("connection_name", settings.name), {}};
+  properties[1].key = amqp_cstring_bytes("capabilities");
+  properties[1].value.kind = AMQP_FIELD_KIND_TABLE;
+  properties[1].value.value.table = {1, capabilities};
+  const amqp_table_t client_properties{2, properties};
+  check(amqp_login_with_properties(state_, endpoint_.vhost.c_str(), 0, AMQP_DEFAULT_FRAME_SIZE,
+                                   static_cast<int>(settings.heartbeat.count()), &client_properties,
+                                   AMQP_SASL_METHOD_PLAIN, endpoint_.user.c_str(), endpoint_.password.c_str()),
         "logging in as '" + endpoint_.user + "'");
   amqp_channel_open(state_, kChannel);
   check_last_rpc("opening a channel");
@@ -175,26 +201,30 @@ std::uint64_t Connection::publish(std::string_view queue, const OutgoingMessage&
     properties._flags |= AMQP_BASIC_HEADERS_FLAG;
     properties.headers = {1, &mark};
   }
-  const int status = amqp_basic_publish(state_, kChannel, amqp_empty_bytes, bytes(queue),
-                                        /*mandatory=*/0, /*immediate=*/0, &properties, bytes(message.body));
+  const int status = amqp_basic_publish(state_, kChannel, amqp_empty_bytes, bytes(queue), message.mandatory,
+                                        /*immediate=*/0, &properties, bytes(message.body));
   check_status(status, "publishing to " + std::string(queue));
   return confirms_ ? ++last_publish_sequence_ : 0;
 }
 
-void Connection::wait_for_confirm(std::uint64_t sequence, std::chrono::milliseconds timeout) {
+bool Connection::wait_for_confirm(std::uint64_t sequence, std::chrono::milliseconds timeout) {
   constexpr std::string_view what = "waiting for the broker to confirm a publish";
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool returned = false;  // a basic.return comes before the ack of the same message
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left <= 0ms) fail(what, "no confirm within " + std::to_string(timeout.count()) + " ms");
     const auto frame = next_frame(left, what);
-    if (!frame || frame->frame_type != AMQP_FRAME_METHOD) continue;
+    if (!frame || frame->frame_type != AMQP_FRAME_METHOD) continue;  // a returned message's content
     const amqp_method_t& method = frame->payload.method;
     switch (method.id) {
+      case AMQP_BASIC_RETURN_METHOD:
+        returned = true;
+        break;
       case AMQP_BASIC_ACK_METHOD: {
         const auto* ack = static_cast<const amqp_basic_ack_t*>(method.decoded);
-        if (ack->delivery_tag == sequence || (ack->multiple && ack->delivery_tag > sequence)) return;
+        if (ack->delivery_tag == sequence || (ack->multiple && ack->delivery_tag > sequence)) return !returned;
         break;
       }
       case AMQP_BASIC_NACK_METHOD: {
@@ -208,7 +238,7 @@ void Connection::wait_for_confirm(std::uint64_t sequence, std::chrono::milliseco
       case AMQP_CONNECTION_CLOSE_METHOD:
         fail_closed(method, what);
       default:
-        break;  // a basic.return or the like: not an answer to this publish
+        break;
     }
   }
 }

@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include <amqp.h>
+#include <sys/time.h>
 
 #include "queue/rabbitmq_message.hpp"
 
@@ -49,7 +50,12 @@ struct ConnectionSettings {
   // Bounds the TCP connect, the login handshake and each RPC, so a broker
   // that accepts and then hangs cannot block a caller for long.
   std::chrono::milliseconds timeout{3000};
+  // Shown by the broker (rabbitmqctl list_connections name) to tell our
+  // connections apart.
+  std::string name = "soundscripter";
 };
+
+timeval to_timeval(std::chrono::milliseconds duration);
 
 class Connection {
  public:
@@ -83,10 +89,11 @@ class Connection {
   // Publishes to `queue` through the default exchange, persistent. Returns
   // the publish's sequence number when confirms are on, else 0.
   std::uint64_t publish(std::string_view queue, const OutgoingMessage& message);
-  // Waits for the broker's ack of publish `sequence`; a nack, a close or no
-  // answer within `timeout` throws. Only for a channel that receives nothing
-  // else meanwhile (not a consumer's).
-  void wait_for_confirm(std::uint64_t sequence, std::chrono::milliseconds timeout);
+  // Waits for the broker's ack of publish `sequence`: true when a queue took
+  // it, false when the broker returned it (mandatory, and no queue). A nack,
+  // a close or no answer within `timeout` throws. Only for a channel with
+  // one publish in flight that receives nothing else (not a consumer's).
+  bool wait_for_confirm(std::uint64_t sequence, std::chrono::milliseconds timeout);
 
   // The next frame, or nothing once `timeout` passes (zero: only what has
   // arrived already). Heartbeats are answered inside. Throws when the

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 
 #include <spdlog/spdlog.h>
 
@@ -23,9 +24,9 @@ constexpr auto kMaxBackoff = 5000ms;
 // originals are not acked yet.
 constexpr auto kConfirmGrace = 1000ms;
 
-timeval to_timeval(std::chrono::milliseconds duration) {
-  return {static_cast<time_t>(duration.count() / 1000), static_cast<suseconds_t>((duration.count() % 1000) * 1000)};
-}
+struct EnvelopeDestroyer {
+  void operator()(amqp_envelope_t* envelope) const { amqp_destroy_envelope(envelope); }
+};
 
 // One connection's worth of consuming; the next connection is a new Session
 // with the next generation.
@@ -36,7 +37,8 @@ class Session {
       : names_(names),
         generation_(generation),
         mailbox_(mailbox),
-        connection_(endpoint, ConnectionSettings{settings.heartbeat, settings.timeout}) {
+        connection_(endpoint, ConnectionSettings{settings.heartbeat, settings.timeout,
+                                                 "soundscripter consumer of " + names.jobs}) {
     declare_topology(connection_, names_);
     // retry_later publishes on this channel, so that its ack of the
     // original follows the publish in order; confirms say when that is safe.
@@ -70,8 +72,8 @@ class Session {
     const timeval timeout = to_timeval(kReadTimeout);
     const amqp_rpc_reply_t reply = amqp_consume_message(state, &envelope, &timeout, 0);
     if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
+      const std::unique_ptr<amqp_envelope_t, EnvelopeDestroyer> owned(&envelope);  // even if accept throws
       accept(envelope);
-      amqp_destroy_envelope(&envelope);
       return;
     }
     if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION) {

@@ -61,8 +61,10 @@ std::int64_t rabbitmq_requeue_dead_letters(const RabbitQueueOptions& options) {
     requeued.body = body;
     requeued.priority = properties.priority;
     requeued.marked_redelivered = true;
-    const std::uint64_t sequence = connection.publish(names.jobs, requeued);
-    connection.wait_for_confirm(sequence, kTimeout);
+    requeued.mandatory = true;  // never ack a dead letter that no queue took
+    if (!connection.wait_for_confirm(connection.publish(names.jobs, requeued), kTimeout)) {
+      connection.fail("moving a dead letter to " + names.jobs, "the broker returned it: no queue took it");
+    }
     connection.check_status(amqp_basic_ack(state, Connection::kChannel, tag, 0),
                             "acking a message moved from " + names.dead);
     ++moved;

@@ -23,6 +23,9 @@ struct OutgoingMessage {
   int priority = 0;                                     // 0..9, clamped
   bool marked_redelivered = false;                      // sets kRedeliveredHeader
   std::optional<std::chrono::milliseconds> expiration;  // per-message TTL
+  // Have the broker return the message when no queue takes it (the queue
+  // was deleted), instead of confirming it and dropping it.
+  bool mandatory = false;
 };
 
 // What a received message carries besides its body.

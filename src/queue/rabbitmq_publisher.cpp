@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "util/error.hpp"
+
 namespace soundscripter::rabbitmq {
 
 Publisher::Publisher(Endpoint endpoint, QueueNames names, std::chrono::milliseconds timeout)
@@ -15,7 +17,8 @@ Connection& Publisher::connection() {
     connection_.reset();
   }
   if (!connection_) {
-    auto fresh = std::make_unique<Connection>(endpoint_, ConnectionSettings{std::chrono::seconds(0), timeout_});
+    auto fresh = std::make_unique<Connection>(
+        endpoint_, ConnectionSettings{std::chrono::seconds(0), timeout_, "soundscripter publisher to " + names_.jobs});
     declare_topology(*fresh, names_);
     fresh->select_confirms();
     connection_ = std::move(fresh);
@@ -39,13 +42,28 @@ auto Publisher::with_connection(Use&& use) {
 }
 
 void Publisher::publish_job(std::string_view body, int priority) {
-  with_connection([&](Connection& open) {
-    OutgoingMessage message;
-    message.body = body;
-    message.priority = priority;
-    const std::uint64_t sequence = open.publish(names_.jobs, message);
-    open.wait_for_confirm(sequence, timeout_);
-  });
+  OutgoingMessage message;
+  message.body = body;
+  message.priority = priority;
+  message.mandatory = true;
+  const auto confirmed = [&](Connection& open) {
+    return open.wait_for_confirm(open.publish(names_.jobs, message), timeout_);
+  };
+  if (with_connection(confirmed)) return;
+  // Returned: the queue is gone (deleted since this connection declared it).
+  // Nothing was enqueued, so declaring it again on a new connection and
+  // publishing once more cannot make a duplicate.
+  spdlog::warn("rabbitmq {}: queue {} was gone; declaring it again", endpoint_.display, names_.jobs);
+  {
+    std::lock_guard lock(mutex_);
+    connection_.reset();
+  }
+  if (!with_connection(confirmed)) {
+    std::lock_guard lock(mutex_);
+    connection_.reset();
+    throw Error(ErrorCode::backend_unavailable, "rabbitmq " + endpoint_.display + ": publishing to " + names_.jobs +
+                                                    ": the broker returned the message: no queue took it");
+  }
 }
 
 std::int64_t Publisher::ready(const std::string& queue) {

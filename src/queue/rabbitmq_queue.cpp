@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 
 #include "queue/rabbitmq_consumer.hpp"
 #include "queue/rabbitmq_publisher.hpp"

@@ -30,6 +30,9 @@ struct QueueBackend {
   bool redelivers_after_consumer_loss = false;
 };
 
+// gtest prints a failing test's parameter with this, not as raw bytes.
+void PrintTo(const QueueBackend& backend, std::ostream* out) { *out << backend.name; }
+
 QueueBackend in_process_backend() {
   return {"in_process", [](const std::string&) { return make_in_process_queue(); },
           [](const std::string&) {}, false};

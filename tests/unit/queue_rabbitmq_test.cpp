@@ -15,6 +15,7 @@
 #include "queue_rabbitmq_test_support.hpp"
 #include "queue_test_support.hpp"
 #include "support/process.hpp"
+#include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_servers.hpp"
 #include "util/error.hpp"
@@ -31,11 +32,20 @@ using test::rabbitmq_options;
 
 class queue_rabbitmq : public ::testing::Test {
  protected:
-  void TearDown() override { test::delete_test_queues(name_); }
+  // Only a test that used the shared test broker has queues to delete there
+  // (the others must not start one just for this).
+  void TearDown() override {
+    if (!shared_url_.empty()) test::delete_test_queues(name_, shared_url_);
+  }
 
-  RabbitQueueOptions options() const { return rabbitmq_options(name_); }
+  // Options for this test's queue on the shared test broker.
+  RabbitQueueOptions options() {
+    if (shared_url_.empty()) shared_url_ = test::rabbitmq_test_url();
+    return rabbitmq_options(name_, shared_url_);
+  }
 
   std::string name_ = test::unique_test_name("q");
+  std::string shared_url_;
 };
 
 // A port nothing listens on (bound, then released).
@@ -83,7 +93,7 @@ TEST_F(queue_rabbitmq, PrefetchOneHoldsBackASecondDeliveryWhileAnotherConsumerGe
 }
 
 TEST_F(queue_rabbitmq, APoisonMessageIsDeadLetteredWithoutBlockingTheJobsBehindIt) {
-  test::RabbitTestClient client;
+  test::RabbitTestClient client(options().url);
   client.declare(name_);
   client.publish_raw(name_, "not json");
   auto queue = make_rabbitmq_queue(options());
@@ -96,7 +106,7 @@ TEST_F(queue_rabbitmq, APoisonMessageIsDeadLetteredWithoutBlockingTheJobsBehindI
 }
 
 TEST_F(queue_rabbitmq, RequeueingDeadLettersMovesTheJobsBackAndLeavesThePoison) {
-  test::RabbitTestClient client;
+  test::RabbitTestClient client(options().url);
   client.declare(name_);
   client.publish_raw(name_, R"({"job": "no media"})");  // JSON, but not a ticket
   auto queue = make_rabbitmq_queue(options());
@@ -154,7 +164,7 @@ TEST_F(queue_rabbitmq, AUrlItCannotUseIsRefusedWithoutShowingThePassword) {
 
 TEST_F(queue_rabbitmq, AQueueDeclaredWithOtherArgumentsIsReportedByName) {
   // A plain durable queue where a priority queue is expected.
-  rabbitmq::Connection plain(rabbitmq::parse_endpoint(test::rabbitmq_test_url()), rabbitmq::ConnectionSettings{});
+  rabbitmq::Connection plain(rabbitmq::parse_endpoint(options().url), rabbitmq::ConnectionSettings{});
   amqp_queue_declare(plain.state(), rabbitmq::Connection::kChannel, amqp_cstring_bytes(name_.c_str()), 0, 1, 0, 0,
                      amqp_empty_table);
   plain.check_last_rpc("declaring a plain queue");
@@ -169,10 +179,44 @@ TEST_F(queue_rabbitmq, AQueueDeclaredWithOtherArgumentsIsReportedByName) {
       << error->what();
 }
 
+TEST_F(queue_rabbitmq, APushToADeletedQueueDeclaresItAgainInsteadOfLosingTheJob) {
+  auto queue = make_rabbitmq_queue(options());
+  push(*queue, "before", 5);  // the publisher's connection has declared the queues
+  test::RabbitTestClient(options().url).delete_queues(name_);
+  push(*queue, "after", 5);  // returned as unroutable, so declared again and sent again
+  EXPECT_EQ(queue->depth(), 1);
+  EXPECT_EQ(pop_id(*queue), "after");
+}
+
+TEST_F(queue_rabbitmq, AConsumerWhoseQueueIsDeletedDeclaresItAgainAndGoesOn) {
+  auto queue = make_rabbitmq_queue(options());
+  EXPECT_EQ(pop_within(*queue, 300ms), nullptr);  // consuming, nothing there
+  test::RabbitTestClient(options().url).delete_queues(name_);
+  push(*queue, "after", 5);
+  // The broker cancels the consumer of the deleted queue; the consumer
+  // reconnects, declares the queues and consumes the new one.
+  std::string popped;
+  EXPECT_TRUE(eventually(
+      [&] {
+        try {
+          popped = pop_id(*queue, 500ms);
+        } catch (const Error&) {
+          // between the cancel and the reconnect
+        }
+        return !popped.empty();
+      },
+      10s));
+  EXPECT_EQ(popped, "after");
+}
+
 // A broker of this test's own, so restarting it disturbs no other test.
 class PrivateBroker {
  public:
-  PrivateBroker() { url_ = run("start"); }
+  // consumer_timeout: the broker's limit on holding a delivery unacked.
+  explicit PrivateBroker(std::optional<std::chrono::milliseconds> consumer_timeout = std::nullopt)
+      : consumer_timeout_(consumer_timeout) {
+    url_ = run("start");
+  }
   ~PrivateBroker() { test::run_process({script(), "stop", dir_.path().string()}, 60); }
 
   const std::string& url() const { return url_; }
@@ -183,6 +227,9 @@ class PrivateBroker {
   static std::string script() { return std::string(TESTS_SOURCE_DIR) + "/../scripts/servers/rabbitmq"; }
 
   std::string run(const std::string& verb) {
+    test::ScopedEnv timeout("RABBITMQ_CONSUMER_TIMEOUT_MS",
+                            consumer_timeout_ ? std::optional(std::to_string(consumer_timeout_->count()))
+                                              : std::nullopt);
     test::ProcessResult result = test::run_process({script(), verb, dir_.path().string()}, 150);
     if (result.exit_code != 0) {
       throw std::runtime_error("scripts/servers/rabbitmq " + verb + " failed:\n" + result.out + result.err);
@@ -192,6 +239,7 @@ class PrivateBroker {
     return out.substr(out.rfind('\n') + 1);
   }
 
+  std::optional<std::chrono::milliseconds> consumer_timeout_;
   test::TempDir dir_{"rabbitmq"};
   std::string url_;
 };
@@ -236,6 +284,36 @@ TEST_F(queue_rabbitmq, AfterTheBrokerRestartsEverythingComesBackByItself) {
   held->ack();  // from before the restart: its tag is void, nothing happens
   EXPECT_EQ(pop_id(*queue, 1s), "");
   EXPECT_TRUE(eventually([&] { return queue->healthy(); }, 5s));
+}
+
+TEST_F(queue_rabbitmq, AJobHeldPastTheBrokersConsumerTimeoutComesBackOnAReopenedChannel) {
+  PrivateBroker broker(/*consumer_timeout=*/1000ms);
+  auto queue = make_rabbitmq_queue(rabbitmq_options(name_, broker.url()));
+  push(*queue, "slow", 5);
+  auto held = pop_within(*queue, 10s);
+  ASSERT_TRUE(held);
+  EXPECT_FALSE(held->redelivered());
+
+  // Not acked in time: the broker closes the consumer's channel
+  // (PRECONDITION_FAILED) and requeues the job; the consumer reconnects by
+  // itself and is given it again.
+  std::unique_ptr<Delivery> again;
+  EXPECT_TRUE(eventually(
+      [&] {
+        try {
+          again = pop_within(*queue, 500ms);
+        } catch (const Error&) {
+          // between the close and the reconnect
+        }
+        return again != nullptr;
+      },
+      30s));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->ticket().job_id, "slow");
+  EXPECT_TRUE(again->redelivered());
+  held->ack();  // its channel is gone: nothing happens
+  again->ack();
+  EXPECT_EQ(pop_id(*queue, 1s), "");
 }
 
 }  // namespace
