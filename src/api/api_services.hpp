@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/audio_chunker.hpp"
 #include "events/event_bus.hpp"
@@ -32,6 +34,8 @@ struct ApiServices {
   std::string default_model;
   // Gauges that only the server knows (open SSE streams, busy workers).
   std::function<std::size_t()> open_streams;
+  // What each backend is ("store" -> "postgresql://db@host:5432/jobs"), for /readyz.
+  std::vector<std::pair<std::string, std::string>> backend_names;
 };
 
 // The route groups, each in its own file.

@@ -10,14 +10,35 @@ void add_system_routes(Router& router, ApiServices& services) {
   router.add({"GET", "/healthz", "healthz", BodyKind::none, false,
               [](HttpRequest&) { return json_response(200, {{"status", "ok"}}); }});
 
+  // Each server the API needs, whether it answers, and what it is, so a
+  // 503 says which one is down.
   router.add({"GET", "/readyz", "readyz", BodyKind::none, false, [&services](HttpRequest&) {
-                const bool store = services.store.healthy();
-                const bool queue = services.queue.healthy();
-                const bool bus = services.bus.healthy();
-                const bool ready = store && queue && bus;
-                return json_response(ready ? 200 : 503,
-                                     {{"status", ready ? "ready" : "not ready"},
-                                      {"checks", {{"store", store}, {"queue", queue}, {"events", bus}}}});
+                const std::pair<const char*, bool> checks[] = {{"store", services.store.healthy()},
+                                                               {"queue", services.queue.healthy()},
+                                                               {"events", services.bus.healthy()}};
+                nlohmann::json checks_json = nlohmann::json::object();
+                nlohmann::json backends = nlohmann::json::object();
+                std::vector<std::string> down;
+                for (const auto& [name, up] : checks) {
+                  checks_json[name] = up;
+                  std::string what = name;
+                  for (const auto& [backend, description] : services.backend_names) {
+                    if (backend == name) {
+                      backends[name] = description;
+                      what += " (" + description + ")";
+                    }
+                  }
+                  if (!up) down.push_back(what);
+                }
+                nlohmann::json body = {{"status", down.empty() ? "ready" : "not ready"},
+                                       {"checks", checks_json},
+                                       {"backends", backends}};
+                if (!down.empty()) {
+                  std::string message;
+                  for (const auto& what : down) message += (message.empty() ? "" : ", ") + what;
+                  body["message"] = "not answering: " + message;
+                }
+                return json_response(down.empty() ? 200 : 503, body);
               }});
 
   router.add({"GET", "/v1/workers", "workers.list", BodyKind::none, true, [&services](HttpRequest&) {

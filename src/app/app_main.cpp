@@ -18,6 +18,7 @@ int app_main(int argc, char** argv) {
   register_transcribe_command(app);
   register_models_command(app);
   register_serve_command(app);
+  register_worker_command(app);
 
   try {
     app.parse(argc, argv);

@@ -114,6 +114,30 @@ void validate_serve_config(const ResolvedServeConfig& resolved) {
   throw Error(ErrorCode::invalid_argument, message);
 }
 
+void validate_worker_config(const ResolvedServeConfig& resolved) {
+  std::vector<std::string> problems = resolved.problems;
+  const ServeConfig& config = resolved.config;
+  for (const auto& [key, value] : {std::pair{"broker_url", &config.broker_url},
+                                   std::pair{"redis_url", &config.redis_url},
+                                   std::pair{"database_url", &config.database_url}}) {
+    if (value->empty()) {
+      std::string flag = std::string("--") + key;
+      std::replace(flag.begin(), flag.end(), '_', '-');
+      std::string env = std::string("SOUNDSCRIPTER_") + key;
+      std::transform(env.begin(), env.end(), env.begin(), ::toupper);
+      problems.push_back(std::string("a worker needs ") + key + " (" + flag + " or " + env + ")");
+    }
+  }
+  if (config.api_url.empty() && config.media_dir.empty()) {
+    problems.push_back("a worker needs api_url (--api-url, the API it fetches media from) or media_dir "
+                       "(--media-dir, the API's media directory when it is shared)");
+  }
+  if (problems.empty()) return;
+  std::string message;
+  for (const auto& problem : problems) message += (message.empty() ? "" : "\n") + problem;
+  throw Error(ErrorCode::invalid_argument, message);
+}
+
 bool is_loopback_host(const std::string& host) {
   if (host == "localhost") return true;
   std::string address = host;

@@ -62,6 +62,13 @@ struct ServeConfig {
   std::string broker_url;
   std::string redis_url;
   std::string database_url;
+  // The RabbitMQ queue (NAME, NAME.retry, NAME.dead): clusters, or tests,
+  // that share one broker keep apart by name.
+  std::string queue_name = "soundscripter.jobs";
+  int max_attempts = 3;
+  // `worker` only: where it gets media (one of the two).
+  std::string api_url;
+  std::filesystem::path media_dir;
 
   // How many jobs run at once: workers, or cores / threads_per_job.
   int worker_count(unsigned cores = std::thread::hardware_concurrency()) const;
@@ -82,7 +89,9 @@ struct ServeCommandLine {
 
 // Registers every key's flag (with its env name and default in the help),
 // plus --config and --show-config. defaults only feed the help text.
-void add_serve_options(CLI::App& command, ServeCommandLine& command_line, const ServeConfig& defaults);
+// for_command: kForServe or kForWorker (serve_config_keys.hpp).
+void add_serve_options(CLI::App& command, ServeCommandLine& command_line, const ServeConfig& defaults,
+                       unsigned for_command = 1);
 
 struct ResolvedServeConfig {
   ServeConfig config;
@@ -104,6 +113,10 @@ ResolvedServeConfig resolve_serve_config(const ServeCommandLine& command_line, c
 // resolving plus those of the values together (a public host without API
 // keys, a chunk length under 30 s, ...).
 void validate_serve_config(const ResolvedServeConfig& resolved);
+
+// The same for `worker`: the three servers of distributed mode, and where
+// it gets media (api_url or media_dir).
+void validate_worker_config(const ResolvedServeConfig& resolved);
 
 // The effective configuration as a config file, each line commented with
 // its origin; API keys and URL passwords are never shown.

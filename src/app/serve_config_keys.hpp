@@ -12,6 +12,13 @@
 
 namespace soundscripter {
 
+// Which commands a key belongs to: `serve`, `worker`, or both. Flags and
+// --help are per command; the environment and config files may hold keys of
+// either (one file can configure a whole host).
+inline constexpr unsigned kForServe = 1;
+inline constexpr unsigned kForWorker = 2;
+inline constexpr unsigned kForBoth = kForServe | kForWorker;
+
 struct ServeConfigKey {
   std::string_view name;        // config file key: "max_upload_size"
   std::string_view group;       // section of --help
@@ -26,6 +33,7 @@ struct ServeConfigKey {
   bool is_switch = false;     // a flag without a value (--allow-public)
   bool bare_in_file = false;  // numbers and booleans: not quoted in a config file
   bool secret = false;        // never shown, and no flag (argv is visible in ps)
+  unsigned commands = kForServe;
 };
 
 const std::vector<ServeConfigKey>& serve_config_keys();

@@ -7,7 +7,8 @@
 
 namespace soundscripter {
 
-void add_serve_options(CLI::App& command, ServeCommandLine& command_line, const ServeConfig& defaults) {
+void add_serve_options(CLI::App& command, ServeCommandLine& command_line, const ServeConfig& defaults,
+                       unsigned for_command) {
   command.add_option("--config", command_line.config_file,
                      "Config file of key = value lines (env SOUNDSCRIPTER_CONFIG)")
       ->type_name("FILE")
@@ -17,7 +18,7 @@ void add_serve_options(CLI::App& command, ServeCommandLine& command_line, const 
       ->group("Configuration");
 
   for (const auto& key : serve_config_keys()) {
-    if (key.secret) continue;  // environment and file only: argv is visible to every user in ps
+    if (key.secret || !(key.commands & for_command)) continue;  // environment and file only: argv is visible to every user in ps
     const std::string name(key.name);
     const std::string shown_default = key.show(defaults);
     const std::string help = std::string(key.help) + " (default: " +
@@ -40,7 +41,7 @@ void add_serve_options(CLI::App& command, ServeCommandLine& command_line, const 
   // The keys that have no flag still belong in --help, so people find them.
   std::string footer = "\nAlso from the environment or the config file only:";
   for (const auto& key : serve_config_keys()) {
-    if (key.secret) footer += "\n  " + env_name(key) + " (file key " + std::string(key.name) + "): " + std::string(key.help);
+    if (key.secret && (key.commands & for_command)) footer += "\n  " + env_name(key) + " (file key " + std::string(key.name) + "): " + std::string(key.help);
   }
   footer += "\nConfig file keys are the flag names with underscores (max_upload_size = 2G)."
             "\nPrecedence: flags > SOUNDSCRIPTER_* environment > config file > defaults.";

@@ -79,8 +79,9 @@ void ServeProcess::start() {
   ++runs_;
   const auto out_path = root_ / ("stdout-" + std::to_string(runs_) + ".txt");
   const auto err_path = root_ / ("stderr-" + std::to_string(runs_) + ".txt");
-  std::vector<std::string> argv = {soundscripter_binary().string(), "serve", "--port", "0", "--data-dir",
-                                   data_dir_.string()};
+  const bool is_server = options_.command == "serve";
+  std::vector<std::string> argv = {soundscripter_binary().string(), options_.command};
+  if (is_server) argv.insert(argv.end(), {"--port", "0", "--data-dir", data_dir_.string()});
   argv.insert(argv.end(), options_.args.begin(), options_.args.end());
   const std::vector<std::string> env = environment();
   // Everything exec needs is made before fork: only async-signal-safe
@@ -113,24 +114,26 @@ void ServeProcess::start() {
   close(null_fd);
   pid_ = pid;
 
-  // "SoundScripter is listening on http://127.0.0.1:PORT" comes first.
+  // "SoundScripter is listening on http://127.0.0.1:PORT" comes first; a
+  // worker prints "SoundScripter worker ID: ..." once it takes jobs.
   const auto deadline = std::chrono::steady_clock::now() + options_.start_timeout;
   static const std::regex listening(R"(listening on http://[^:]+:(\d+))");
   while (true) {
     const std::string out = slurp(out_path);
     std::smatch match;
+    if (!is_server && out.find("SoundScripter worker") != std::string::npos) return;
     if (out.find('\n') != std::string::npos && std::regex_search(out, match, listening)) {
       port_ = std::stoi(match[1]);
       break;
     }
     if (auto status = reap(pid_, std::chrono::steady_clock::now())) {
       pid_ = -1;
-      throw std::runtime_error("soundscripter serve exited with " + std::to_string(*status) +
-                               " before listening:\n" + out + log());
+      throw std::runtime_error("soundscripter " + options_.command + " exited with " +
+                               std::to_string(*status) + " before it was ready:\n" + out + log());
     }
     if (std::chrono::steady_clock::now() > deadline) {
       kill9();
-      throw std::runtime_error("soundscripter serve did not print where it listens in time:\n" + log());
+      throw std::runtime_error("soundscripter " + options_.command + " did not say it was ready in time:\n" + log());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -178,7 +181,7 @@ std::string ServeProcess::log(std::size_t max_lines) const {
   std::deque<std::string> lines;
   for (int run = 1; run <= runs_; ++run) {
     std::ifstream in(root_ / ("stderr-" + std::to_string(run) + ".txt"));
-    lines.push_back("--- serve run " + std::to_string(run) + " ---");
+    lines.push_back("--- " + options_.command + " run " + std::to_string(run) + " ---");
     for (std::string line; std::getline(in, line);) {
       lines.push_back(line);
       if (lines.size() > max_lines) lines.pop_front();

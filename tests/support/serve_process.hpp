@@ -1,6 +1,8 @@
 // A real `soundscripter serve` for a test: started on a free port with a
 // fresh data directory, stopped with SIGTERM (or SIGKILL, to test crash
-// recovery), and started again on the same data directory.
+// recovery), and started again on the same data directory. With command
+// "worker" it is a `soundscripter worker` instead, ready once its banner
+// is printed.
 //
 // The child gets this process's environment without any SOUNDSCRIPTER_*
 // variable (so a developer's settings never leak into a test), an empty
@@ -25,9 +27,10 @@ namespace soundscripter::test {
 class ServeProcess {
  public:
   struct Options {
-    std::vector<std::string> args;              // after `serve --port 0 --data-dir DIR`
+    std::vector<std::string> args;              // after `serve --port 0 --data-dir DIR` (or `worker`)
     std::map<std::string, std::string> env;     // added to (or replacing) the environment
     std::chrono::seconds start_timeout{60};     // until it listens and /healthz answers
+    std::string command = "serve";              // or "worker"
   };
 
   // Starts the server; throws std::runtime_error (with its log) when it
@@ -47,6 +50,7 @@ class ServeProcess {
   void restart();
 
   bool running() const { return pid_ > 0; }
+  const Options& options() const { return options_; }
   pid_t pid() const { return pid_; }
   int port() const { return port_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }

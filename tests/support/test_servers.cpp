@@ -95,6 +95,24 @@ void control_test_server(const std::string& name, const std::string& verb) {
   run_script(name, verb, test_server_dir(name));
 }
 
+std::string fresh_postgres_database() {
+  const std::string server = test_server_url("postgres");
+  const std::string name = unique_test_name("db");
+  ProcessResult result = run_process({"psql", server, "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                                      "CREATE DATABASE " + name}, 60);
+  if (result.exit_code != 0) {
+    throw std::runtime_error("creating database " + name + " on " + server + " failed:\n" +
+                             result.out + result.err);
+  }
+  // postgresql://user@host:port/DB?options: the database is the last path part.
+  const auto slash = server.find('/', server.find("://") + 3);
+  const auto query = server.find('?');
+  std::string url = slash == std::string::npos ? server + "/" : server.substr(0, slash + 1);
+  url += name;
+  if (query != std::string::npos) url += server.substr(query);
+  return url;
+}
+
 std::string unique_test_name(const std::string& prefix) {
   thread_local std::mt19937_64 random{std::random_device{}()};
   char hex[17];

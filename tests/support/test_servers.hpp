@@ -26,6 +26,10 @@ std::string test_server_dir(const std::string& name);
 // the tests use; throws when it fails.
 void control_test_server(const std::string& name, const std::string& verb);
 
+// A new, empty database on the tests' PostgreSQL server; its URL. Left for
+// the server's removal at the end of the run.
+std::string fresh_postgres_database();
+
 // A name no other test uses at the same time ("t_" + random hex), for a
 // database, queue prefix or channel.
 std::string unique_test_name(const std::string& prefix = "t");

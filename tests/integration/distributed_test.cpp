@@ -1,0 +1,204 @@
+// Distributed mode on the real servers: the API alone on PostgreSQL,
+// RabbitMQ and Redis, with `soundscripter worker` processes running the
+// jobs. Each test counts that every job it submits completes exactly once
+// with the right transcript, whatever fault it injects.
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "support/service_fixture.hpp"
+#include "support/sse_client.hpp"
+#include "support/test_media.hpp"
+#include "support/test_servers.hpp"
+
+namespace soundscripter::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class distributed : public ServiceTest {
+ protected:
+  distributed() { distributed_ = true; }
+
+  // The API and `workers` worker processes of one slot each.
+  ServeProcess& start_cluster(int workers, std::vector<std::string> extra = {}) {
+    auto args = fast_whisper_server_args(workers);
+    args.insert(args.end(), extra.begin(), extra.end());
+    return start_server(args);
+  }
+
+  // Submits `count` copies of jfk and returns their ids.
+  std::vector<std::string> submit_many(const ServiceApi& api, int count) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < count; ++i) ids.push_back(api.submit_ok(jfk_wav()));
+    return ids;
+  }
+
+  // Every job completed once, with the text one run of the model gives.
+  void expect_all_completed_once(const ServiceApi& api, const std::vector<std::string>& ids,
+                                 std::chrono::seconds timeout = 300s) {
+    std::string expected;
+    for (const auto& id : ids) {
+      const nlohmann::json job = api.wait_until_finished(id, timeout);
+      ASSERT_EQ(job["state"], "completed") << job.dump();
+      const HttpReply text = api.http().get("/v1/jobs/" + id + "/transcript?format=txt");
+      ASSERT_EQ(text.status, 200);
+      if (expected.empty()) expected = text.body;
+      EXPECT_EQ(text.body, expected) << "job " << id;
+      // Exactly one `completed` in its history.
+      const SseResult events = read_sse(api.events_url(id), {api.headers(), nullptr, 10});
+      int completed = 0;
+      for (const auto& event : events.events) {
+        const nlohmann::json data = event.json();
+        if (data["type"] == "state" && data["state"] == "completed") ++completed;
+      }
+      EXPECT_EQ(completed, 1) << "job " << id;
+    }
+  }
+};
+
+TEST_F(distributed, WorkersRunJobsAndShowInTheWorkerList) {
+  ServeProcess& api_server = start_cluster(2);
+  ServiceApi api(api_server.base_url());
+  const auto ids = submit_many(api, 6);
+  expect_all_completed_once(api, ids);
+
+  const nlohmann::json listed = api.http().get("/v1/workers").json();
+  ASSERT_EQ(listed["workers"].size(), 2u) << listed.dump();
+  std::set<std::string> hosts;
+  for (const auto& worker : listed["workers"]) {
+    EXPECT_EQ(worker["slots"], 1);
+    EXPECT_FALSE(worker["id"].get<std::string>().empty());
+    EXPECT_GT(worker["last_beat"].get<double>(), 0);
+  }
+  const nlohmann::json ready = api.http().get("/readyz").json();
+  EXPECT_EQ(ready["status"], "ready") << ready.dump();
+  EXPECT_NE(ready["backends"]["queue"].get<std::string>().find("amqp://"), std::string::npos);
+  EXPECT_EQ(ready["backends"]["store"].get<std::string>().find("secret"), std::string::npos);
+}
+
+TEST_F(distributed, AWorkerKilledMidJobHandsItsJobToAnother) {
+  ServeProcess& api_server = start_cluster(2);
+  ServiceApi api(api_server.base_url());
+  const std::string long_job = api.submit_ok(long_speech_file(2));
+  ASSERT_EQ(api.wait_for_state(long_job, {"processing"})["state"], "processing");
+  // Find the worker that holds it, and kill it.
+  std::string holder;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (holder.empty() && std::chrono::steady_clock::now() < deadline) {
+    for (const auto& worker : api.http().get("/v1/workers").json()["workers"]) {
+      for (const auto& job : worker["jobs"]) {
+        if (job == long_job) holder = worker["id"];
+      }
+    }
+    if (holder.empty()) std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_FALSE(holder.empty()) << "no worker lists the running job";
+  bool killed = false;
+  for (auto& worker : workers()) {
+    if (holder.find("-" + std::to_string(worker->pid()) + "-") != std::string::npos) {
+      worker->kill9();
+      killed = true;
+    }
+  }
+  ASSERT_TRUE(killed) << holder;
+  const auto killed_at = std::chrono::steady_clock::now();
+  const auto others = submit_many(api, 4);
+
+  const nlohmann::json recovered = api.wait_until_finished(long_job, 300s);
+  EXPECT_EQ(recovered["state"], "completed") << recovered.dump();
+  EXPECT_EQ(recovered["attempts"], 2);
+  EXPECT_LT(std::chrono::steady_clock::now() - killed_at, 240s);
+  expect_all_completed_once(api, others);
+}
+
+TEST_F(distributed, DeleteStopsAJobRunningOnAnotherProcess) {
+  ServeProcess& api_server = start_cluster(1);
+  ServiceApi api(api_server.base_url());
+  const std::string id = api.submit_ok(long_speech_file(3));
+  ASSERT_EQ(api.wait_for_state(id, {"processing"})["state"], "processing");
+  EXPECT_EQ(api.http().del("/v1/jobs/" + id).status, 200);
+  // The only worker is free again within seconds: a short job runs at once.
+  const auto cancelled_at = std::chrono::steady_clock::now();
+  const std::string next = api.submit_ok(jfk_wav());
+  ASSERT_EQ(api.wait_until_finished(next, 60s)["state"], "completed");
+  EXPECT_LT(std::chrono::steady_clock::now() - cancelled_at, 20s);
+  EXPECT_EQ(api.http().get("/v1/jobs/" + id).status, 404);
+}
+
+TEST_F(distributed, TwoApiProcessesServeTheSameJobsAndEvents) {
+  ServeProcess& first = start_cluster(1);
+  ServeProcess& second = start_another_api(first);
+  ServiceApi via_first(first.base_url());
+  ServiceApi via_second(second.base_url());
+  const std::string id = via_first.submit_ok(long_speech_file(1));
+  // Live events of a job submitted to one API reach a client of the other.
+  SseStream watcher(via_second.events_url(id), {via_second.headers(), nullptr, 300});
+  ASSERT_TRUE(watcher.wait_open());
+  const SseResult seen = watcher.wait();
+  ASSERT_FALSE(seen.events.empty());
+  EXPECT_EQ(seen.events.back().json()["state"], "completed");
+  std::int64_t previous = 0;
+  for (const auto& event : seen.events) {
+    const std::int64_t seq = event.json()["seq"];
+    EXPECT_EQ(seq, previous + 1);
+    previous = seq;
+  }
+  EXPECT_EQ(via_second.http().get("/v1/jobs/" + id + "/transcript?format=txt").status, 200);
+  EXPECT_EQ(via_second.http().get("/v1/jobs").json()["total"], 1);
+}
+
+TEST_F(distributed, TheMediaRouteForWorkersNeedsTheJobsToken) {
+  ServeProcess& api_server = start_cluster(1);
+  ServiceApi api(api_server.base_url());
+  const std::string id = api.submit_ok(jfk_wav());
+  EXPECT_EQ(api.http().get("/v1/worker/jobs/" + id + "/media").status, 404);
+  EXPECT_EQ(api.http().get("/v1/worker/jobs/" + id + "/media?token=0000").status, 404);
+  // The token is never shown by the API.
+  EXPECT_FALSE(api.job(id).dump().find("token") != std::string::npos);
+  ASSERT_EQ(api.wait_until_finished(id)["state"], "completed");
+}
+
+TEST_F(distributed, RedisRestartLosesNoEventForAnSseClient) {
+  ServeProcess& api_server = start_cluster(2);
+  ServiceApi api(api_server.base_url());
+  const auto ids = submit_many(api, 20);
+  SseStream watcher(api.events_url(ids.back()), {api.headers(), nullptr, 300});
+  ASSERT_TRUE(watcher.wait_open());
+  control_test_server("redis", "restart");
+  expect_all_completed_once(api, ids);
+  const SseResult seen = watcher.wait();
+  // Every event of the job, in order, with no gap: what the store has.
+  std::int64_t previous = 0;
+  for (const auto& event : seen.events) {
+    const std::int64_t seq = event.json()["seq"];
+    EXPECT_EQ(seq, previous + 1);
+    previous = seq;
+  }
+  ASSERT_FALSE(seen.events.empty());
+  EXPECT_EQ(seen.events.back().json()["state"], "completed");
+}
+
+TEST_F(distributed, RabbitmqRestartLosesNoJob) {
+  ServeProcess& api_server = start_cluster(2);
+  ServiceApi api(api_server.base_url());
+  auto ids = submit_many(api, 25);
+  control_test_server("rabbitmq", "restart");
+  const auto more = submit_many(api, 25);  // some while it comes back: kept in the outbox
+  ids.insert(ids.end(), more.begin(), more.end());
+  expect_all_completed_once(api, ids);
+}
+
+TEST_F(distributed, PostgresRestartLosesNoJob) {
+  ServeProcess& api_server = start_cluster(2);
+  ServiceApi api(api_server.base_url());
+  const auto ids = submit_many(api, 50);
+  control_test_server("postgres", "restart");
+  expect_all_completed_once(api, ids);
+}
+
+}  // namespace
+}  // namespace soundscripter::test
