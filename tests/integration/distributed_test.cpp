@@ -83,20 +83,23 @@ TEST_F(distributed, WorkersRunJobsAndShowInTheWorkerList) {
 TEST_F(distributed, AWorkerKilledMidJobHandsItsJobToAnother) {
   ServeProcess& api_server = start_cluster(2);
   ServiceApi api(api_server.base_url());
-  const std::string long_job = api.submit_ok(long_speech_file(2));
+  const std::string long_job = api.submit_ok(long_speech_file(10));
   ASSERT_EQ(api.wait_for_state(long_job, {"processing"})["state"], "processing");
   // Find the worker that holds it, and kill it.
   std::string holder;
+  nlohmann::json seen;
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (holder.empty() && std::chrono::steady_clock::now() < deadline) {
-    for (const auto& worker : api.http().get("/v1/workers").json()["workers"]) {
+    seen = api.http().get("/v1/workers").json();
+    for (const auto& worker : seen["workers"]) {
       for (const auto& job : worker["jobs"]) {
         if (job == long_job) holder = worker["id"];
       }
     }
     if (holder.empty()) std::this_thread::sleep_for(200ms);
   }
-  ASSERT_FALSE(holder.empty()) << "no worker lists the running job";
+  ASSERT_FALSE(holder.empty()) << "no worker lists the running job: " << seen.dump() << " "
+                               << api.job(long_job).dump();
   bool killed = false;
   for (auto& worker : workers()) {
     if (holder.find("-" + std::to_string(worker->pid()) + "-") != std::string::npos) {
