@@ -19,6 +19,7 @@ int app_main(int argc, char** argv) {
   register_models_command(app);
   register_serve_command(app);
   register_worker_command(app);
+  register_jobs_command(app);
 
   try {
     app.parse(argc, argv);

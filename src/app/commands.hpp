@@ -12,6 +12,7 @@ void register_transcribe_command(CLI::App& app);  // transcribe_command.cpp
 void register_models_command(CLI::App& app);      // models_command.cpp
 void register_serve_command(CLI::App& app);       // serve_command.cpp
 void register_worker_command(CLI::App& app);      // worker_command.cpp
+void register_jobs_command(CLI::App& app);        // jobs_command.cpp
 
 // The exit status the command that ran asked for (0 by default).
 int command_exit_status();

@@ -22,7 +22,8 @@ std::int64_t rabbitmq_dead_letter_count(const RabbitQueueOptions& options) {
   return rabbitmq::ready_messages(connection, names.dead);
 }
 
-std::int64_t rabbitmq_requeue_dead_letters(const RabbitQueueOptions& options) {
+std::int64_t rabbitmq_requeue_dead_letters(const RabbitQueueOptions& options,
+                                           const std::function<void(const JobTicket&)>& before_requeue) {
   using rabbitmq::Connection;
   const rabbitmq::QueueNames names(options.name);
   Connection connection(rabbitmq::parse_endpoint(options.url), {.timeout = kTimeout});
@@ -50,7 +51,8 @@ std::int64_t rabbitmq_requeue_dead_letters(const RabbitQueueOptions& options) {
     const rabbitmq::MessageProperties properties = rabbitmq::read_properties(message.properties);
     amqp_destroy_message(&message);
     try {
-      rabbitmq::ticket_from_body(body);
+      const JobTicket ticket = rabbitmq::ticket_from_body(body);
+      if (before_requeue) before_requeue(ticket);
     } catch (const std::exception& error) {
       spdlog::warn("rabbitmq {}: a message stays in {}: {}", connection.endpoint().display, names.dead,
                    error.what());

@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,9 @@ std::unique_ptr<Queue> make_rabbitmq_queue(RabbitQueueOptions options);
 // redelivered) and returns how many it moved; one that is still not a
 // ticket stays in NAME.dead, logged with the reason.
 std::int64_t rabbitmq_dead_letter_count(const RabbitQueueOptions& options);
-std::int64_t rabbitmq_requeue_dead_letters(const RabbitQueueOptions& options);
+// before_requeue (optional) runs for each ticket before it moves; when it
+// throws, that message stays in NAME.dead.
+std::int64_t rabbitmq_requeue_dead_letters(
+    const RabbitQueueOptions& options, const std::function<void(const JobTicket&)>& before_requeue = {});
 
 }  // namespace soundscripter

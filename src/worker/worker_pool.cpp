@@ -57,6 +57,11 @@ void WorkerPool::settle(Delivery& delivery, const JobRunReport& report) {
     case JobOutcome::held_elsewhere:
       delivery.retry_later(kHeartbeatInterval * 5);
       break;
+    case JobOutcome::failed:
+      // The broker keeps the message of every failed job in its dead-letter
+      // queue, from where `soundscripter jobs requeue-dead` runs it again.
+      delivery.reject(/*requeue=*/false);
+      break;
     default:
       delivery.ack();
   }
