@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "support/service_fixture.hpp"
+#include "support/process.hpp"
 #include "support/sse_client.hpp"
 #include "support/test_media.hpp"
 #include "support/test_servers.hpp"
@@ -201,6 +202,52 @@ TEST_F(distributed, PostgresRestartLosesNoJob) {
   const auto ids = submit_many(api, 50);
   control_test_server("postgres", "restart");
   expect_all_completed_once(api, ids);
+}
+
+TEST_F(distributed, AFailedJobIsDeadLetteredAndRequeueDeadRunsItAgain) {
+  ServeProcess& api_server = start_cluster(1);
+  ServiceApi api(api_server.base_url());
+  // Accepted at upload (a WAV header), fails in the worker (not one sample).
+  const std::string id = api.submit_ok(wav_cut_after_header());
+  const std::string good = api.submit_ok(jfk_wav());
+  const nlohmann::json failed = api.wait_until_finished(id);
+  ASSERT_EQ(failed["state"], "failed") << failed.dump();
+  EXPECT_EQ(failed["attempts"], 1);
+  // It blocks nothing behind it.
+  EXPECT_EQ(api.wait_until_finished(good)["state"], "completed");
+  auto dead_letters = [&] {
+    const std::string metrics = api.http().get("/metrics").body;
+    const auto at = metrics.find("\nsoundscripter_dead_letters ");
+    return at == std::string::npos ? -1.0 : std::stod(metrics.substr(at + 28));
+  };
+  // The message is dead-lettered just after the job's state is stored.
+  auto eventually_dead_letters = [&](double expected) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (dead_letters() != expected && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(100ms);
+    }
+    return dead_letters();
+  };
+  EXPECT_EQ(eventually_dead_letters(1), 1);
+
+  // The admin command, with the deployment's settings from the environment.
+  std::vector<std::string> argv = {soundscripter_binary().string(), "jobs", "requeue-dead"};
+  std::vector<std::string> env_args;
+  for (const auto& [name, value] : api_server.options().env) {
+    if (name.starts_with("SOUNDSCRIPTER_")) env_args.push_back(name + "=" + value);
+  }
+  std::vector<std::string> command = {"env"};
+  command.insert(command.end(), env_args.begin(), env_args.end());
+  command.insert(command.end(), argv.begin(), argv.end());
+  const ProcessResult result = run_process(command, 60);
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("1 jobs put back"), std::string::npos) << result.out;
+
+  // Queued again in the store, run again by the worker, failed again.
+  const nlohmann::json again = api.wait_until_finished(id);
+  EXPECT_EQ(again["state"], "failed") << again.dump();
+  EXPECT_EQ(again["attempts"], 2);
+  EXPECT_EQ(eventually_dead_letters(1), 1);
 }
 
 }  // namespace
