@@ -94,9 +94,20 @@ void WorkerPool::work(std::stop_token stop) {
       continue;
     }
     const std::string job_id = delivery->ticket().job_id;
+    bool already_running_here = false;
     {
       std::lock_guard lock(running_mutex_);
-      running_[job_id]++;
+      already_running_here = running_[job_id]++ > 0;
+    }
+    if (already_running_here) {
+      // The broker gave the job back to us while a slot here still runs it
+      // (it closed our channel after its consumer timeout): not twice.
+      {
+        std::lock_guard lock(running_mutex_);
+        --running_[job_id];
+      }
+      settle(*delivery, JobRunReport{JobOutcome::held_elsewhere, "", 0, 0, 0});
+      continue;
     }
     busy_++;
     JobRunReport report{JobOutcome::failed, "", 0, 0, 0};
