@@ -105,6 +105,9 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
   impl_->ioc.stop();
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();
+  // Handlers still running finish (what they post to the stopped I/O
+  // context is dropped); none outlives the server.
+  shared.handlers.join();
 }
 
 }  // namespace soundscripter

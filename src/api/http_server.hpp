@@ -20,6 +20,10 @@ struct HttpServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8000;              // 0 picks a free port
   int io_threads = 2;
+  // Handlers (store reads, media probes, formatting, an SSE replay) run on
+  // these, never on the I/O threads: a slow database must not stall every
+  // connection.
+  int handler_threads = 4;
   std::filesystem::path upload_dir;       // multipart file parts land here
   std::size_t max_header_bytes = 16 * 1024;
   std::chrono::seconds read_timeout{30};  // per read of a request (slow clients)

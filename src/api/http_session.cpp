@@ -149,26 +149,38 @@ void Session::on_read_body(beast::error_code ec) {
 }
 
 void Session::run_handler() {
-  HttpResponse response = shared_->dispatcher.run(*route_, request_);
-  // The handler moves the uploads it keeps; anything left is removed now.
-  for (const auto& file : request_.files) {
-    std::error_code ignored;
-    std::filesystem::remove(file.path, ignored);
-  }
-  if (request_.method == "HEAD") return send_head(std::move(response));
-  if (response.deferred) {
-    mode_ = Mode::deferred;
-    {
-      std::lock_guard lock(shared_->streams_mutex);
-      shared_->streams.push_back(weak_from_this());
+  // Nothing else happens on this connection until the answer is ready (no
+  // read is pending), so the pool thread may use request_ alone.
+  net::post(shared_->handlers, [self = shared_from_this()] {
+    HttpResponse response = self->shared_->dispatcher.run(*self->route_, self->request_);
+    // The handler moves the uploads it keeps; anything left is removed now.
+    for (const auto& file : self->request_.files) {
+      std::error_code ignored;
+      std::filesystem::remove(file.path, ignored);
     }
-    shared_->open_streams++;
-    stream_.expires_never();
-    auto deferred = std::move(response.deferred);
-    deferred(shared_from_this());
-    return;
+    if (response.deferred && self->request_.method != "HEAD") {
+      // The strand runs posts in order: the connection becomes a stream
+      // before anything the deferred start writes to it.
+      net::post(self->stream_.get_executor(), [self] { self->begin_deferred(); });
+      auto deferred = std::move(response.deferred);
+      deferred(self);  // its replay reads the store here, off the I/O threads
+      return;
+    }
+    net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+      if (self->request_.method == "HEAD") return self->send_head(std::move(response));
+      self->send_response(std::move(response));
+    });
+  });
+}
+
+void Session::begin_deferred() {
+  mode_ = Mode::deferred;
+  {
+    std::lock_guard lock(shared_->streams_mutex);
+    shared_->streams.push_back(weak_from_this());
   }
-  send_response(std::move(response));
+  shared_->open_streams++;
+  stream_.expires_never();
 }
 
 // The GET response's header alone, with the Content-Length the body would have.

@@ -38,10 +38,13 @@ class Session;
 // What every session of one server shares.
 struct ServerShared {
   ServerShared(HttpServerOptions server_options, const Dispatcher& server_dispatcher)
-      : options(std::move(server_options)), dispatcher(server_dispatcher) {}
+      : options(std::move(server_options)),
+        dispatcher(server_dispatcher),
+        handlers(static_cast<std::size_t>(std::max(1, options.handler_threads))) {}
 
   HttpServerOptions options;
   const Dispatcher& dispatcher;
+  net::thread_pool handlers;  // where route handlers run
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> requests_in_flight{0};
   std::atomic<std::size_t> open_streams{0};
@@ -76,7 +79,8 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseWri
   void begin_body();
   void do_read_body();
   void on_read_body(beast::error_code ec);
-  void run_handler();
+  void run_handler();            // on the handler pool, then back on the strand
+  void begin_deferred();         // on the strand: the connection is now a stream
   void refuse(HttpResponse response, const std::string& route);
   void send_response(HttpResponse response);
   void send_file(HttpResponse response);
