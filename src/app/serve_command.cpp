@@ -85,12 +85,7 @@ int run_serve(const ServeCommandLine& command_line) {
   ServiceMetrics metrics;
   std::unique_ptr<WorkerNode> workers;
   if (local_workers > 0) {
-    WorkerNodeOptions options;
-    options.default_engine = {config.engine, config.model};
-    options.slots = local_workers;
-    options.threads_per_job = config.threads_per_job;
-    options.max_attempts = config.max_attempts;
-    options.chunking = ChunkingOptions{static_cast<double>(config.chunk_length.count()), 20};
+    WorkerNodeOptions options = worker_node_options(config, local_workers);
     options.on_finished = [&metrics](const JobRunReport& report) { metrics.record_job(report); };
     workers = std::make_unique<WorkerNode>(store, events, bus, queue,
                                            make_directory_media_source(media_dir), options);

@@ -42,6 +42,16 @@ std::string without_password(const std::string& url) {
   return url.substr(0, colon) + url.substr(at);
 }
 
+WorkerNodeOptions worker_node_options(const ServeConfig& config, int slots) {
+  WorkerNodeOptions options;
+  options.default_engine = {config.engine, config.model};
+  options.slots = slots;
+  options.threads_per_job = config.threads_per_job;
+  options.max_attempts = config.max_attempts;
+  options.chunking = ChunkingOptions{static_cast<double>(config.chunk_length.count()), 20};
+  return options;
+}
+
 std::int64_t ServiceBackends::dead_letters() const { return dead_letter_count ? dead_letter_count() : -1; }
 
 ServiceBackends connect_service_backends(const ServeConfig& config, int prefetch,

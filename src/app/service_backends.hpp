@@ -12,6 +12,7 @@
 #include "events/event_bus.hpp"
 #include "jobs/job_store.hpp"
 #include "queue/queue.hpp"
+#include "worker/worker_node.hpp"
 
 namespace soundscripter {
 
@@ -37,6 +38,10 @@ struct ServiceBackends {
 // it answers or `give_up` returns true (a shutdown signal came).
 ServiceBackends connect_service_backends(const ServeConfig& config, int prefetch,
                                          const std::function<bool()>& give_up);
+
+// What `serve` (embedded) and `worker` give their WorkerNode from the
+// configuration.
+WorkerNodeOptions worker_node_options(const ServeConfig& config, int slots);
 
 // "postgresql://user:secret@host/db" -> "postgresql://user@host/db".
 std::string without_password(const std::string& url);

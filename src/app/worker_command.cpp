@@ -50,14 +50,8 @@ int run_worker(const ServeCommandLine& command_line) {
       connect_service_backends(config, slots, [&signals] { return signals.arrived(); });
   JobEvents events(*backends.store, *backends.bus);
 
-  WorkerNodeOptions options;
-  options.default_engine = {config.engine, config.model};
-  options.slots = slots;
-  options.threads_per_job = config.threads_per_job;
-  options.max_attempts = config.max_attempts;
-  options.chunking = ChunkingOptions{static_cast<double>(config.chunk_length.count()), 20};
   WorkerNode node(*backends.store, events, *backends.bus, *backends.queue, media_source_for(config),
-                  options);
+                  worker_node_options(config, slots));
   std::printf("SoundScripter worker %s: %d slots, engine %s (%s)\n", node.id().c_str(), slots,
               node.default_engine().name().c_str(), node.default_engine().model_description().c_str());
   std::fflush(stdout);

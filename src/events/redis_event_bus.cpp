@@ -2,7 +2,7 @@
 // - RedisPublisher: PUBLISH soundscripter:jobs:{job} on one shared connection;
 // - RedisListener: one PSUBSCRIBE soundscripter:jobs:* per bus, on its own
 //   thread, reconnecting forever;
-// - RedisLocalSubscribers: this process's subscriptions by job, which the
+// - LocalSubscribers: this process's subscriptions by job, which the
 //   listener's thread calls.
 // One pattern subscription per process, rather than one channel
 // subscription per watched job, keeps Redis's work independent of how many
@@ -14,7 +14,7 @@
 #include "events/event_bus.hpp"
 #include "events/redis_event_codec.hpp"
 #include "events/redis_listener.hpp"
-#include "events/redis_local_subscribers.hpp"
+#include "events/local_subscribers.hpp"
 #include "events/redis_publisher.hpp"
 #include "events/redis_url.hpp"
 #include "util/logging.hpp"
@@ -67,7 +67,7 @@ class RedisEventBus final : public EventBus {
  private:
   // On the listener's thread: a message that is not a job event is
   // someone else's mistake, logged and skipped.
-  static void deliver(RedisLocalSubscribers& subscribers, std::string_view channel, std::string_view message) {
+  static void deliver(LocalSubscribers& subscribers, std::string_view channel, std::string_view message) {
     JobEvent event;
     try {
       event = decode_job_event(channel, message);
@@ -79,7 +79,7 @@ class RedisEventBus final : public EventBus {
     subscribers.deliver(event);
   }
 
-  std::shared_ptr<RedisLocalSubscribers> subscribers_ = RedisLocalSubscribers::create();
+  std::shared_ptr<LocalSubscribers> subscribers_ = LocalSubscribers::create();
   std::atomic<bool> publish_failing_ = false;
   RedisPublisher publisher_;
   RedisListener listener_;  // last: its thread stops before the rest goes

@@ -110,13 +110,30 @@ TEST_F(distributed, AWorkerKilledMidJobHandsItsJobToAnother) {
   }
   ASSERT_TRUE(killed) << holder;
   const auto killed_at = std::chrono::steady_clock::now();
-  const auto others = submit_many(api, 4);
+  const auto others = submit_many(api, 50);
 
   const nlohmann::json recovered = api.wait_until_finished(long_job, 300s);
   EXPECT_EQ(recovered["state"], "completed") << recovered.dump();
   EXPECT_EQ(recovered["attempts"], 2);
   EXPECT_LT(std::chrono::steady_clock::now() - killed_at, 240s);
   expect_all_completed_once(api, others);
+}
+
+TEST_F(distributed, TheApiKilledAndRestartedLosesNoJob) {
+  ServeProcess& api_server = start_cluster(2);
+  std::vector<std::string> ids;
+  {
+    ServiceApi api(api_server.base_url());
+    ids = submit_many(api, 50);
+  }
+  api_server.kill9();  // the workers go on; their reports go to PostgreSQL and Redis
+  std::this_thread::sleep_for(1s);
+  api_server.restart();
+  ServiceApi api(api_server.base_url());
+  const auto more = submit_many(api, 10);
+  ids.insert(ids.end(), more.begin(), more.end());
+  expect_all_completed_once(api, ids);
+  EXPECT_EQ(api.http().get("/v1/jobs?limit=1").json()["total"], 60);
 }
 
 TEST_F(distributed, DeleteStopsAJobRunningOnAnotherProcess) {

@@ -1,4 +1,4 @@
-#include "events/redis_local_subscribers.hpp"
+#include "events/local_subscribers.hpp"
 
 #include <algorithm>
 #include <condition_variable>
@@ -8,7 +8,7 @@
 
 namespace soundscripter {
 
-struct RedisLocalSubscribers::Subscriber {
+struct LocalSubscribers::Subscriber {
   Subscriber(std::string job_filter, std::function<void(const JobEvent&)> callback)
       : job(std::move(job_filter)), on_event(std::move(callback)) {}
 
@@ -22,7 +22,7 @@ struct RedisLocalSubscribers::Subscriber {
 
 namespace {
 
-using Subscriber = RedisLocalSubscribers::Subscriber;
+using Subscriber = LocalSubscribers::Subscriber;
 
 // Calls the subscriber unless it has unsubscribed, keeping the thread in
 // `calling` meanwhile so the Subscription's destructor can wait for it.
@@ -50,12 +50,12 @@ void call(Subscriber& subscriber, const JobEvent& event) {
 
 }  // namespace
 
-class RedisLocalSubscription final : public Subscription {
+class LocalSubscription final : public Subscription {
  public:
-  RedisLocalSubscription(std::weak_ptr<RedisLocalSubscribers> subscribers, std::shared_ptr<Subscriber> subscriber)
+  LocalSubscription(std::weak_ptr<LocalSubscribers> subscribers, std::shared_ptr<Subscriber> subscriber)
       : subscribers_(std::move(subscribers)), subscriber_(std::move(subscriber)) {}
 
-  ~RedisLocalSubscription() override {
+  ~LocalSubscription() override {
     if (auto subscribers = subscribers_.lock()) subscribers->remove(subscriber_);
     // A delivery that copied the list before the removal may still be about
     // to call: `subscribed = false` stops it, and the wait covers a call
@@ -70,25 +70,25 @@ class RedisLocalSubscription final : public Subscription {
   }
 
  private:
-  std::weak_ptr<RedisLocalSubscribers> subscribers_;
+  std::weak_ptr<LocalSubscribers> subscribers_;
   std::shared_ptr<Subscriber> subscriber_;
 };
 
-std::shared_ptr<RedisLocalSubscribers> RedisLocalSubscribers::create() {
-  return std::shared_ptr<RedisLocalSubscribers>(new RedisLocalSubscribers());
+std::shared_ptr<LocalSubscribers> LocalSubscribers::create() {
+  return std::shared_ptr<LocalSubscribers>(new LocalSubscribers());
 }
 
-std::unique_ptr<Subscription> RedisLocalSubscribers::add(const std::string& job,
+std::unique_ptr<Subscription> LocalSubscribers::add(const std::string& job,
                                                          std::function<void(const JobEvent&)> on_event) {
   auto subscriber = std::make_shared<Subscriber>(job, std::move(on_event));
   {
     std::lock_guard lock(mutex_);
     by_job_[job].push_back(subscriber);
   }
-  return std::make_unique<RedisLocalSubscription>(weak_from_this(), std::move(subscriber));
+  return std::make_unique<LocalSubscription>(weak_from_this(), std::move(subscriber));
 }
 
-void RedisLocalSubscribers::remove(const std::shared_ptr<Subscriber>& subscriber) {
+void LocalSubscribers::remove(const std::shared_ptr<Subscriber>& subscriber) {
   std::lock_guard lock(mutex_);
   const auto found = by_job_.find(subscriber->job);
   if (found == by_job_.end()) return;
@@ -96,7 +96,7 @@ void RedisLocalSubscribers::remove(const std::shared_ptr<Subscriber>& subscriber
   if (found->second.empty()) by_job_.erase(found);  // jobs come and go; keep the map small
 }
 
-void RedisLocalSubscribers::deliver(const JobEvent& event) {
+void LocalSubscribers::deliver(const JobEvent& event) {
   std::vector<std::shared_ptr<Subscriber>> matching;
   {
     std::lock_guard lock(mutex_);
@@ -110,7 +110,7 @@ void RedisLocalSubscribers::deliver(const JobEvent& event) {
   for (const auto& subscriber : matching) call(*subscriber, event);
 }
 
-void RedisLocalSubscribers::deliver_resync() {
+void LocalSubscribers::deliver_resync() {
   std::vector<std::shared_ptr<Subscriber>> everyone;
   {
     std::lock_guard lock(mutex_);

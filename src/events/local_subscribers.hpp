@@ -1,7 +1,8 @@
-// RedisLocalSubscribers: this process's subscriptions, indexed by job, that
-// the Redis bus's thread hands each message to.
+// LocalSubscribers: this process's subscriptions, indexed by job. Both buses
+// fan events out through it: the in-process bus on the publisher's thread,
+// the Redis bus on its listener thread.
 //
-// It keeps the in-process bus's promises:
+// Its promises, which both buses make:
 // - No callback runs after its Subscription's destructor returns: each
 //   subscriber records which threads are inside its callback and the
 //   destructor waits for them (except its own thread, so a callback may
@@ -22,13 +23,13 @@
 
 namespace soundscripter {
 
-class RedisLocalSubscribers : public std::enable_shared_from_this<RedisLocalSubscribers> {
+class LocalSubscribers : public std::enable_shared_from_this<LocalSubscribers> {
  public:
   struct Subscriber;
 
   // Owned by a shared_ptr: Subscriptions hold a weak one, so they may
   // outlive the bus.
-  static std::shared_ptr<RedisLocalSubscribers> create();
+  static std::shared_ptr<LocalSubscribers> create();
 
   // job "" = every job.
   std::unique_ptr<Subscription> add(const std::string& job, std::function<void(const JobEvent&)> on_event);
@@ -39,8 +40,8 @@ class RedisLocalSubscribers : public std::enable_shared_from_this<RedisLocalSubs
   void deliver_resync();
 
  private:
-  friend class RedisLocalSubscription;
-  RedisLocalSubscribers() = default;
+  friend class LocalSubscription;
+  LocalSubscribers() = default;
 
   void remove(const std::shared_ptr<Subscriber>& subscriber);
 
