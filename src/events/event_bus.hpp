@@ -33,8 +33,9 @@ class Subscription {
 class EventBus {
  public:
   virtual ~EventBus() = default;
-  // Never throws: an event that cannot be sent is logged and dropped (the
-  // store has it, and subscribers fill gaps from there).
+  // Never throws. An event that cannot be sent now waits (Redis keeps a
+  // bounded backlog and sends it once it is back); the store has every
+  // event, and subscribers fill gaps from there.
   virtual void publish(const JobEvent& event) = 0;
   // The events of one job, or of every job when `job` is empty. Keep the
   // returned object as long as events should arrive; no callback runs after

@@ -1,5 +1,6 @@
 // Distributed mode's EventBus: Redis pub/sub, put together from
-// - RedisPublisher: PUBLISH soundscripter:jobs:{job} on one shared connection;
+// - RedisPublisher: PUBLISH soundscripter:jobs:{job} on one shared connection,
+//   with a backlog for events published while Redis is away;
 // - RedisListener: one PSUBSCRIBE soundscripter:jobs:* per bus, on its own
 //   thread, reconnecting forever;
 // - LocalSubscribers: this process's subscriptions by job, which the
@@ -7,7 +8,8 @@
 // One pattern subscription per process, rather than one channel
 // subscription per watched job, keeps Redis's work independent of how many
 // SSE clients a process has and makes a reconnect a single command.
-#include <atomic>
+#include <deque>
+#include <mutex>
 
 #include <spdlog/spdlog.h>
 
@@ -18,6 +20,7 @@
 #include "events/redis_publisher.hpp"
 #include "events/redis_url.hpp"
 #include "util/logging.hpp"
+#include "util/periodic_task.hpp"
 
 namespace soundscripter {
 namespace {
@@ -43,18 +46,22 @@ class RedisEventBus final : public EventBus {
             },
             [subscribers = subscribers_] { subscribers->deliver_resync(); }) {}
 
+  // An event that cannot be sent now (Redis restarting) waits in a backlog
+  // and goes out, in order, once Redis answers: a subscriber that missed
+  // the last event of a job would otherwise wait for it forever, since no
+  // later event would show it the gap. Subscribers drop duplicates by seq.
   void publish(const JobEvent& event) override {
-    try {
-      publisher_.publish(job_channel(event.job), encode_job_event(event));
-      if (publish_failing_.exchange(false)) spdlog::info("redis event bus: publishing works again");
-    } catch (const std::exception& e) {
-      // One warning per outage; the rest at debug, or a down Redis would
-      // log a line for every progress event of every job.
-      const auto level = publish_failing_.exchange(true) ? spdlog::level::debug : spdlog::level::warn;
-      LogContext context({{"job", event.job}});
-      spdlog::log(level, "redis event bus: dropped event {} ({}) of job {}; subscribers read it from the store: {}",
-                  event.seq, event.type, event.job, e.what());
+    std::lock_guard lock(backlog_mutex_);
+    if (backlog_.size() >= kMaxBacklog) {
+      backlog_.pop_front();
+      if (!backlog_overflowed_) {
+        backlog_overflowed_ = true;
+        spdlog::warn("redis event bus: more than {} events wait for Redis; dropping the oldest (subscribers "
+                     "read them from the store)", kMaxBacklog);
+      }
     }
+    backlog_.emplace_back(event.job, job_channel(event.job), encode_job_event(event));
+    flush_locked();
   }
 
   std::unique_ptr<Subscription> subscribe(const std::string& job,
@@ -79,10 +86,57 @@ class RedisEventBus final : public EventBus {
     subscribers.deliver(event);
   }
 
+  struct Pending {
+    std::string job;
+    std::string channel;
+    std::string message;
+  };
+
+  // Sends what waits, oldest first, until one fails. Caller holds
+  // backlog_mutex_. Only while this bus's own listener is subscribed: right
+  // after a Redis restart, events sent before the listeners are back would
+  // reach nobody; held until then, they reach every listener that is back,
+  // and one that comes back later reads them from the store on its resync.
+  void flush_locked() {
+    if (!listener_.subscribed()) return;
+    while (!backlog_.empty()) {
+      const Pending& next = backlog_.front();
+      try {
+        publisher_.publish(next.channel, next.message);
+      } catch (const std::exception& e) {
+        // One warning per outage; the rest at debug, or a down Redis would
+        // log a line for every progress event of every job.
+        const auto level = publish_failing_ ? spdlog::level::debug : spdlog::level::warn;
+        publish_failing_ = true;
+        LogContext context({{"job", next.job}});
+        spdlog::log(level, "redis event bus: {} events wait for Redis: {}", backlog_.size(), e.what());
+        return;
+      }
+      backlog_.pop_front();
+      if (publish_failing_) {
+        publish_failing_ = false;
+        backlog_overflowed_ = false;
+        spdlog::info("redis event bus: publishing works again");
+      }
+    }
+  }
+
+  void flush() {
+    std::lock_guard lock(backlog_mutex_);
+    flush_locked();
+  }
+
+  static constexpr std::size_t kMaxBacklog = 100000;
+
   std::shared_ptr<LocalSubscribers> subscribers_ = LocalSubscribers::create();
-  std::atomic<bool> publish_failing_ = false;
+  std::mutex backlog_mutex_;
+  std::deque<Pending> backlog_;
+  bool publish_failing_ = false;
+  bool backlog_overflowed_ = false;
   RedisPublisher publisher_;
-  RedisListener listener_;  // last: its thread stops before the rest goes
+  RedisListener listener_;
+  // Last: stopped first. Sends the backlog when no new event comes to do it.
+  PeriodicTask backlog_flusher_{"redis backlog", std::chrono::milliseconds(250), [this] { flush(); }};
 };
 
 }  // namespace

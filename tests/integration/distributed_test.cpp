@@ -6,12 +6,15 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include "support/service_fixture.hpp"
 #include "support/process.hpp"
 #include "support/sse_client.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_media.hpp"
 #include "support/test_servers.hpp"
 
@@ -265,6 +268,44 @@ TEST_F(distributed, AFailedJobIsDeadLetteredAndRequeueDeadRunsItAgain) {
   EXPECT_EQ(again["state"], "failed") << again.dump();
   EXPECT_EQ(again["attempts"], 2);
   EXPECT_EQ(eventually_dead_letters(1), 1);
+}
+
+// A broker of this test's own whose consumer timeout is 3 s: RabbitMQ then
+// closes a worker's channel while its job still runs and redelivers the job.
+class PrivateBroker {
+ public:
+  PrivateBroker() {
+    std::filesystem::create_directories(dir_.path());
+    const ProcessResult started =
+        run_process({"env", "RABBITMQ_CONSUMER_TIMEOUT_MS=3000", std::string(TESTS_SOURCE_DIR) +
+                     "/../scripts/servers/rabbitmq", "start", dir_.path().string()}, 180);
+    if (started.exit_code != 0) throw std::runtime_error("private broker: " + started.out + started.err);
+    url_ = started.out.substr(started.out.rfind("amqp://"));
+    while (!url_.empty() && (url_.back() == '\n' || url_.back() == ' ')) url_.pop_back();
+  }
+  ~PrivateBroker() {
+    run_process({std::string(TESTS_SOURCE_DIR) + "/../scripts/servers/rabbitmq", "stop", dir_.path().string()}, 60);
+  }
+  const std::string& url() const { return url_; }
+
+ private:
+  TempDir dir_{"rabbitmq-private"};
+  std::string url_;
+};
+
+TEST_F(distributed, AJobLongerThanTheBrokersConsumerTimeoutRunsOnce) {
+  PrivateBroker broker;
+  deployment_overrides_["SOUNDSCRIPTER_BROKER_URL"] = broker.url();
+  ServeProcess& api_server = start_cluster(2);
+  ServiceApi api(api_server.base_url());
+  // Long enough to outlive the timeout several times over on either worker.
+  const std::string id = api.submit_ok(long_speech_file(10));
+  const auto others = submit_many(api, 6);
+  const nlohmann::json job = api.wait_until_finished(id, 600s);
+  EXPECT_EQ(job["state"], "completed") << job.dump();
+  EXPECT_EQ(job["attempts"], 1) << "the redelivered copy ran the job again";
+  expect_all_completed_once(api, {id}, 600s);
+  expect_all_completed_once(api, others, 600s);
 }
 
 }  // namespace

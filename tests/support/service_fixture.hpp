@@ -69,6 +69,7 @@ class ServiceTest : public ::testing::Test {
     api.args = split.api;
     api.args.insert(api.args.end(), {"--port", std::to_string(deployment.api_port)});
     for (const auto& [name, value] : deployment.env) api.env[name] = value;
+    for (const auto& [name, value] : deployment_overrides_) api.env[name] = value;
     servers_.push_back(std::make_unique<ServeProcess>(api));
     ServeProcess& server = *servers_.back();
     for (int i = 0; i < split.workers; ++i) {
@@ -96,6 +97,8 @@ class ServiceTest : public ::testing::Test {
 
   // Whether start_server starts a distributed deployment.
   bool distributed_ = distributed_test_mode();
+  // Settings that replace the deployment's (e.g. a broker of the test's own).
+  std::map<std::string, std::string> deployment_overrides_;
   ServeProcess& start_server(std::vector<std::string> args = fast_whisper_server_args()) {
     return start_server(ServeProcess::Options{std::move(args), {}, std::chrono::seconds(60)});
   }

@@ -1,0 +1,959 @@
+#!/usr/bin/env python3
+"""Benchmark of distributed mode (`serve --workers 0` + `soundscripter worker` on
+PostgreSQL, Redis and RabbitMQ); prints Markdown tables.
+
+1. --overhead: what the broker costs per job. The same jobs (jfk.wav, `test`-shaped
+   random model with a 64-token context, greedy, no fallback, language en) against
+   embedded `serve --workers 1 --threads-per-job 1` and against `serve --workers 0`
+   + one `worker --slots 1 --threads 1`: jobs/s for 500 jobs from 10 client threads,
+   each job's wait (started_at - created_at, i.e. the whole job minus its run), the
+   worker's idle gap between two jobs while the queue is full, and the wait of a job
+   sent alone (one at a time). Checked: every job completed exactly once, attempts 1.
+2. --scale: N copies of a 10-minute file submitted at once to N = 1, 2, 4 worker
+   processes (1 slot, 1 thread, --chunk-length 60 each): wall time and throughput.
+   One job runs on one worker (a file is not split across workers yet).
+3. --events: 1,000 SSE clients spread over two API processes (same database, broker,
+   Redis and queue) on one job that waits behind a long one, then runs: each
+   client's delay for each live event, against the first client to get it and
+   against a raw Redis subscriber on the job's channel (the worker's publish).
+   Target: p99 < 100 ms.
+4. --recovery: (a) `kill -9` of the worker running a long job -> that job running
+   again on the other worker (expected 15-20 s: the redelivered job waits until the
+   dead worker's heartbeat is 15 s old); (b) `scripts/servers/rabbitmq restart`
+   with 2 workers and jobs submitted throughout -> the first job submitted after the
+   restart began completes.
+
+Without section flags, all run. The script starts its own PostgreSQL, Redis and
+RabbitMQ (scripts/servers/*) in a temporary directory and stops them at the end,
+also on failure or Ctrl-C; each measurement gets a fresh database and queue name.
+Data (models, long files) is cached in build/bench-data/. --quick: 100 jobs,
+200 SSE clients, a 2-minute file, one kill.
+
+Usage: bench/distributed_bench.py [--build build] [--overhead] [--scale] [--events] [--recovery]
+                                  [--quick] [--keep] ...
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from bench_common import make_long_wav, make_model
+# The HTTP helpers and the SSE client swarm of the single-server benchmark.
+from service_bench import (SO_TIMESTAMPNS, GlobalEvents, SseSwarm, job_through_api, list_all_jobs, pct,
+                           raise_fd_limit, submit, verdict)
+
+REPO = Path(__file__).resolve().parent.parent
+ACCEPTED = (200, 201, 202)
+FAST_FIELDS = {"language": "en", "beam_size": "1", "best_of": "1", "no_fallback": "true"}
+# More descriptors than the default 1024 for many SSE clients.
+ULIMIT = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"'
+
+
+def yes(flag):
+    return "yes" if flag else "**NO**"
+
+
+def ms(values, p):
+    return f"{pct(values, p) * 1000:.1f}"
+
+
+# ---------------------------------------------------------------- servers and processes
+
+class Backends:
+    """PostgreSQL, Redis and RabbitMQ from scripts/servers, each in a directory of `root`."""
+
+    NAMES = ("postgres", "redis", "rabbitmq")
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.urls = {}
+        self.started = []
+
+    def script(self, name):
+        return REPO / "scripts" / "servers" / name
+
+    def start(self):
+        for name in self.NAMES:
+            self.started.append(name)
+            out = subprocess.run([str(self.script(name)), "start", str(self.root / name)],
+                                 capture_output=True, text=True, timeout=300)
+            if out.returncode != 0:
+                raise RuntimeError(f"{name} did not start:\n{out.stderr[-2000:]}")
+            self.urls[name] = out.stdout.strip().splitlines()[-1]
+        return self
+
+    def restart_rabbitmq(self):
+        """Runs `rabbitmq restart` (stop, then start on the same port); returns the URL."""
+        out = subprocess.run([str(self.script("rabbitmq")), "restart", str(self.root / "rabbitmq")],
+                             capture_output=True, text=True, timeout=300)
+        if out.returncode != 0:
+            raise RuntimeError(f"rabbitmq restart failed:\n{out.stderr[-2000:]}")
+        return out.stdout.strip().splitlines()[-1]
+
+    def new_database(self, name):
+        url = self.urls["postgres"]
+        subprocess.run(["psql", "-q", url, "-c", f'CREATE DATABASE "{name}"'], check=True,
+                       capture_output=True, timeout=120)
+        return url.rsplit("/", 1)[0] + "/" + name
+
+    def stop(self):
+        for name in reversed(self.started):
+            try:
+                subprocess.run([str(self.script(name)), "stop", str(self.root / name)],
+                               capture_output=True, timeout=120)
+            except Exception as error:  # go on with the others
+                print(f"<!-- stopping {name}: {error} -->", file=sys.stderr)
+        self.started = []
+
+
+LIVE = set()  # every Proc not yet stopped, for the cleanup on the way out
+
+
+class Proc:
+    """`soundscripter serve|worker`, its stderr (the log) in a file; ready when stdout
+    prints a line matching `ready`."""
+
+    def __init__(self, argv, log_path: Path, ready, label, timeout=180):
+        self.label, self.log_path = label, log_path
+        self.log = open(log_path, "wb")
+        self.proc = subprocess.Popen(["bash", "-c", ULIMIT, label, *map(str, argv)],
+                                     stdout=subprocess.PIPE, stderr=self.log)
+        self.pid = self.proc.pid  # bash exec'd the program: same pid
+        LIVE.add(self)
+        self.first_line = self._wait_ready(ready, timeout)
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+
+    def _wait_ready(self, ready, timeout):
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        os.set_blocking(fd, False)
+        buf = b""
+        while time.monotonic() < deadline:
+            try:
+                chunk = os.read(fd, 4096)
+            except BlockingIOError:
+                chunk = None
+            if chunk:
+                buf += chunk
+                for line in buf.decode(errors="replace").splitlines():
+                    if re.search(ready, line):
+                        os.set_blocking(fd, True)
+                        return line
+            elif chunk == b"" or self.proc.poll() is not None:
+                break
+            else:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"{self.label} did not get ready: {buf.decode(errors='replace')[-500:]!r}\n"
+                           f"{self.log_text()[-3000:]}")
+
+    def log_text(self):
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def kill9(self):
+        os.kill(self.pid, signal.SIGKILL)
+        self.proc.wait()
+        self.log.close()
+        LIVE.discard(self)
+
+    def stop(self, timeout=60):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        LIVE.discard(self)
+
+
+class Api(Proc):
+    """`soundscripter serve`; has conn/get_json/delete like service_bench's Server."""
+
+    def __init__(self, build, data_dir: Path, flags, label="serve"):
+        data_dir.mkdir(parents=True, exist_ok=True)
+        super().__init__([build / "soundscripter", "serve", "--port", "0", "--data-dir", data_dir,
+                          "--shutdown-grace", "5s", *flags],
+                         data_dir / "server.log", r"listening on http://", label)
+        self.port = int(re.search(r"http://[^:/]+:(\d+)", self.first_line).group(1))
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def conn(self, timeout=600):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def get_json(self, path):
+        conn = self.conn(60)
+        try:
+            conn.request("GET", path)
+            resp = conn.getresponse()
+            body = resp.read()
+            if resp.status != 200:
+                raise RuntimeError(f"GET {path}: {resp.status} {body[:300]!r}")
+            return json.loads(body)
+        finally:
+            conn.close()
+
+    def delete(self, path):
+        conn = self.conn(60)
+        try:
+            conn.request("DELETE", path)
+            resp = conn.getresponse()
+            resp.read()
+            return resp.status
+        finally:
+            conn.close()
+
+    def job(self, job_id):
+        return self.get_json(f"/v1/jobs/{job_id}")
+
+
+class Worker(Proc):
+    def __init__(self, build, log_path, flags, label="worker"):
+        super().__init__([build / "soundscripter", "worker", "--shutdown-grace", "5s", *flags],
+                         log_path, r"^SoundScripter worker", label)
+        self.id = self.first_line.split()[2].rstrip(":")
+
+
+class Cluster:
+    """A fresh database and queue name on the shared backends; API processes and workers."""
+
+    def __init__(self, env, name, apis=1, workers=1, model=None, slots=1, threads=1, worker_flags=()):
+        self.env, self.name = env, name
+        self.dir = env.tmp / f"{name}-{uuid.uuid4().hex[:6]}"
+        self.dir.mkdir()
+        database = env.backends.new_database(f"bench_{name}_{uuid.uuid4().hex[:8]}")
+        self.common = ["--broker-url", env.backends.urls["rabbitmq"], "--redis-url", env.backends.urls["redis"],
+                       "--database-url", database, "--queue-name", f"bench.{name}.{uuid.uuid4().hex[:8]}"]
+        self.model, self.slots, self.threads, self.worker_flags = model, slots, threads, list(worker_flags)
+        self.apis, self.workers, self.dead = [], [], []
+        try:
+            for i in range(apis):
+                self.apis.append(Api(env.build, self.dir / f"api{i + 1}", ["--workers", "0", *self.common],
+                                     f"api{i + 1}"))
+            for _ in range(workers):
+                self.add_worker()
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def api(self):
+        return self.apis[0]
+
+    def add_worker(self):
+        n = len(self.workers) + len(self.dead) + 1
+        flags = [*self.common, "--api-url", self.api.url, "--slots", self.slots, "--threads", self.threads,
+                 "--engine", "whisper", "--model", self.model, *self.worker_flags]
+        worker = Worker(self.env.build, self.dir / f"worker{n}.log", flags, f"worker{n}")
+        self.workers.append(worker)
+        return worker
+
+    def procs(self):
+        return [*self.apis, *self.workers, *self.dead]
+
+    def close(self):
+        for proc in [*self.workers, *self.apis]:
+            proc.stop()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        self.env.report_logs(self.procs())
+
+
+class Embedded:
+    """Embedded `serve` (SQLite, in-process queue and events), for the comparison."""
+
+    def __init__(self, env, name, flags):
+        self.dir = env.tmp / f"{name}-{uuid.uuid4().hex[:6]}"
+        self.env = env
+        self.api = Api(env.build, self.dir / "api", flags, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.api.stop()
+        self.env.report_logs([self.api])
+
+
+class Env:
+    def __init__(self, args, build, work, tmp, backends):
+        self.args, self.build, self.work, self.tmp, self.backends = args, build, work, tmp, backends
+        self.jfk = build / "deps/whisper/share/jfk.wav"
+        self.log_counts, self.log_examples = {}, {}
+
+    def report_logs(self, procs):
+        """Collects the warn/error lines of the processes' logs, grouped (ids and numbers masked),
+        for print_logs after the section's table."""
+        for proc in procs:
+            for line in proc.log_text().splitlines():
+                try:
+                    entry = json.loads(line)
+                    level, msg = entry.get("level", "?"), entry.get("msg", line)
+                except ValueError:
+                    level, msg = ("error" if re.search(r"(?i)error|fatal|abort", line) else None), line
+                if level not in ("warn", "warning", "error", "critical"):
+                    continue
+                key = (proc.label.rstrip("0123456789"), level,
+                       re.sub(r"\d+(\.\d+)?", "#", re.sub(r"[0-9a-f]{32}", "<job>", msg))[:200])
+                self.log_counts[key] = self.log_counts.get(key, 0) + 1
+                self.log_examples.setdefault(key, f"{proc.label}: {msg[:300]}")
+
+    def print_logs(self):
+        counts, self.log_counts, examples, self.log_examples = self.log_counts, {}, self.log_examples, {}
+        if not counts:
+            print("\nService logs (API and workers): no warn or error lines.\n", flush=True)
+            return
+        print("\nService logs (API and workers), warn/error lines, grouped with ids and numbers masked:\n")
+        print("| process | level | count | message (first seen) |")
+        print("|---|---|---:|---|")
+        for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"| {key[0]} | {key[1]} | {count} | {examples[key].replace('|', '/')} |")
+        print(flush=True)
+
+
+def submit_ok(api, media, fields, data=None):
+    status, body = submit(api, media, fields, data=data)
+    if status not in ACCEPTED or not isinstance(body, dict):
+        raise RuntimeError(f"POST /v1/jobs: {status} {str(body)[:300]}")
+    return body["id"]
+
+
+def submit_many(api, media, fields, n, clients, data=None):
+    """n jobs from `clients` threads at once; returns (ids, errors, first submit monotonic, all accepted)."""
+    ids, errors, lock = [], [], threading.Lock()
+    per_client = [n // clients + (1 if i < n % clients else 0) for i in range(clients)]
+
+    def client(count):
+        barrier.wait()
+        for _ in range(count):
+            try:
+                status, body = submit(api, media, fields, data=data)
+            except OSError as error:
+                status, body = None, str(error)
+            with lock:
+                if status in ACCEPTED and isinstance(body, dict):
+                    ids.append(body["id"])
+                else:
+                    errors.append(f"{status} {str(body)[:200]}")
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in per_client if c]
+    barrier = threading.Barrier(len(threads) + 1)
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.monotonic()
+    for t in threads:
+        t.join()
+    return ids, errors, start, time.monotonic()
+
+
+def jobs_by_id(api, ids):
+    jobs, _ = list_all_jobs(api)
+    listed = {j["id"]: j for j in jobs}
+    return {i: listed.get(i) or api.job(i) for i in ids}
+
+
+# ---------------------------------------------------------------- 1. broker overhead
+
+def section_overhead(env):
+    args = env.args
+    n = args.jobs or (100 if args.quick else 500)
+    seq_n = 20 if args.quick else 50
+    clients = args.clients
+    model = make_model(env.build, "test", 64, env.work)
+    data = env.jfk.read_bytes()
+    print(f"## 1. Broker overhead: {n} jobs from {clients} client threads, embedded vs distributed "
+          f"(jfk.wav, `test`-shaped random model, 64-token context, 1 job at a time, 1 thread)\n", flush=True)
+    rows, checks = [], []
+    setups = (
+        ("embedded `serve --workers 1 --threads-per-job 1`",
+         lambda: Embedded(env, "embedded", ["--workers", "1", "--threads-per-job", "1", "--engine", "whisper",
+                                            "--model", model])),
+        ("distributed: `serve --workers 0` + 1 `worker --slots 1 --threads 1`",
+         lambda: Cluster(env, "overhead", workers=1, model=model)),
+    )
+    for label, make in setups:
+        with make() as setup:
+            api = setup.api
+            job_through_api(api, env.jfk, FAST_FIELDS)  # loads the model
+            # One job at a time: the wait of a job that finds the worker idle.
+            alone = []
+            for _ in range(seq_n):
+                _, job_id = job_through_api(api, env.jfk, FAST_FIELDS)
+                job = api.job(job_id)
+                alone.append(job["started_at"] - job["created_at"])
+            listener = GlobalEvents(api)
+            listener.start()
+            ids, errors, start, accepted = submit_many(api, env.jfk, FAST_FIELDS, n, clients, data=data)
+            listener.wait_for(len(ids), timeout=args.jobs_timeout)
+            done_at = listener.last_done or time.monotonic()
+            listener.close()
+            jobs = jobs_by_id(api, ids)
+        waits = [j["started_at"] - j["created_at"] for j in jobs.values() if j.get("started_at")]
+        runs = [j["finished_at"] - j["started_at"] for j in jobs.values() if j.get("finished_at")]
+        ordered = sorted((j for j in jobs.values() if j.get("started_at") and j.get("finished_at")),
+                         key=lambda j: j["started_at"])
+        # The worker's idle time between one job's end and the next one's start, while the next was queued.
+        gaps = [b["started_at"] - a["finished_at"] for a, b in zip(ordered, ordered[1:])
+                if b["created_at"] < a["finished_at"]]
+        completed = sum(1 for j in jobs.values() if j["state"] == "completed")
+        once = (len(ids) == n and completed == n and set(listener.completed) == set(ids)
+                and all(v == 1 for v in listener.completed.values()))
+        attempts1 = all(j.get("attempts") == 1 for j in jobs.values())
+        elapsed = done_at - start
+        checks.append(once and attempts1 and not errors)
+        rows.append(f"| {label} | {accepted - start:.1f} | {elapsed:.1f} | **{len(listener.completed) / elapsed:.2f}** "
+                    f"| {ms(runs, 50)} | {pct(waits, 50):.2f} / {pct(waits, 99):.2f} | "
+                    f"{ms(gaps, 50)} / **{ms(gaps, 99)}** | {ms(alone, 50)} / **{ms(alone, 99)}** | "
+                    f"{completed}/{n} | {yes(once)} | {yes(attempts1)} | {len(errors)} |")
+        if errors:
+            rows.append(f"| first failed submit: {errors[0][:200].replace('|', '/')} |")
+        print(f"<!-- {label}: done -->", flush=True)
+    print("| setup | all accepted s | all done s | jobs/s | run p50 ms | wait p50 / p99 s (loaded) | "
+          "worker gap p50 / p99 ms | wait alone p50 / p99 ms | completed | exactly once | attempts = 1 | "
+          "failed submits |")
+    print("|---|---:|---:|---:|---:|---|---|---|---:|---|---|---:|")
+    for row in rows:
+        print(row)
+    print(f"\nMethod: {clients} threads post {n} jobs at once (multipart built by hand, jfk.wav in memory); "
+          f"jobs/s = completed / (first submit → last `completed` event on GET /v1/events). Per job, from "
+          f"GET /v1/jobs/{{id}}: *wait* = (finished_at − created_at) − (finished_at − started_at) = started_at − "
+          f"created_at, the queue + handoff time; *loaded*, it is mostly the queue in front of the one slot. "
+          f"*Worker gap*: started_at of the next job − finished_at of the previous one, counted while the next "
+          f"was already queued: the per-job handoff cost at full load. *Wait alone*: {seq_n} jobs sent one at "
+          f"a time (next after the previous `completed`), the worker idle. *Run*: finished_at − started_at. "
+          f"Exactly once: one `completed` event per job on GET /v1/events and state completed. Embedded uses "
+          f"SQLite and in-process queue/events; distributed uses PostgreSQL, RabbitMQ, Redis, and the worker "
+          f"fetches the media from the API over HTTP. {os.cpu_count()} cores shared by everything.")
+    verdict(all(checks), "every job completed exactly once with one attempt, in both setups")
+
+
+# ---------------------------------------------------------------- 2. scale with worker processes
+
+def section_scale(env):
+    args = env.args
+    seconds = 120 if args.quick else 600
+    media = make_long_wav(env.jfk, seconds, env.work / f"long-{seconds}s.wav")
+    model = make_model(env.build, args.scale_model, 64, env.work)
+    counts = args.workers_list
+    print(f"## 2. Scale: N copies of a {seconds // 60}-minute file at once on N worker processes "
+          f"(1 slot, 1 thread, --chunk-length 60 each; `{args.scale_model}`-shaped random model, "
+          f"64-token context)\n", flush=True)
+    print("| workers | copies | audio min | all accepted s | wall s | × real time | throughput vs 1 worker | "
+          "run per job s (mean) | workers used | completed once |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    base, ok = None, True
+    for w in counts:
+        with Cluster(env, f"scale{w}", workers=w, model=model, worker_flags=["--chunk-length", "60"]) as c:
+            listener = GlobalEvents(c.api)
+            listener.start()
+            ids, errors, start, accepted = submit_many(c.api, media, FAST_FIELDS, w, w)
+            listener.wait_for(len(ids), timeout=args.jobs_timeout)
+            done_at = listener.last_done or time.monotonic()
+            listener.close()
+            jobs = jobs_by_id(c.api, ids)
+            used = set()
+            for worker in c.workers:
+                text = worker.log_text()
+                if any(i in text for i in ids):
+                    used.add(worker.label)
+        wall = done_at - start
+        audio_min = w * seconds / 60
+        rate = w * seconds / wall
+        base = base or rate
+        runs = [j["finished_at"] - j["started_at"] for j in jobs.values() if j.get("finished_at")]
+        once = (len(ids) == w and all(j["state"] == "completed" and j["attempts"] == 1 for j in jobs.values())
+                and all(listener.completed.get(i) == 1 for i in ids))
+        ok &= once and not errors
+        print(f"| {w} | {w} | {audio_min:.0f} | {accepted - start:.1f} | {wall:.1f} | {rate:.1f} | "
+              f"**{rate / base:.2f}×** | {sum(runs) / max(len(runs), 1):.1f} | {len(used)} | {yes(once)} |",
+              flush=True)
+        if errors:
+            print(f"\nfailed submits: {errors[:2]}\n")
+    print(f"\nMethod: for N workers, N copies of the file are uploaded at once (N threads) and wall = first "
+          f"submit → last `completed` event; × real time = audio seconds / wall seconds. One job runs on one "
+          f"worker: a file is not split across workers yet, so this is throughput over many files, not the "
+          f"speed of one file (one file takes about the 1-worker time whatever N is). **This machine has "
+          f"{os.cpu_count()} cores (nproc)**, shared by the workers, the API, PostgreSQL, RabbitMQ, Redis and "
+          f"this script: more than {os.cpu_count()} one-thread workers cannot run faster here. The model is "
+          f"loaded by each worker at its start, before the timing.")
+    verdict(ok, "every copy completed once, with one attempt")
+
+
+# ---------------------------------------------------------------- 3. events over two API processes
+
+class RedisTap(threading.Thread):
+    """A raw Redis subscriber on one job's channel: the kernel's arrival time of each
+    event (by seq) on this socket stands for the moment the worker published it."""
+
+    def __init__(self, url, channel):
+        super().__init__(daemon=True)
+        host, port = re.match(r"redis://([^:/]+):(\d+)", url).groups()
+        self.sock = socket.create_connection((host, int(port)), timeout=5)
+        self.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        self.sock.sendall(f"SUBSCRIBE {channel}\r\n".encode())
+        self.times = {}
+        self.buf = b""
+        self.subscribed = threading.Event()
+        self.stopped = False
+
+    def run(self):
+        self.sock.settimeout(0.5)
+        while not self.stopped:
+            try:
+                data, ancillary, _, _ = self.sock.recvmsg(65536, 64)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if not data:
+                return
+            stamp = time.time()
+            for level, kind, value in ancillary:
+                if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(value) >= 16:
+                    sec, nsec = struct.unpack("qq", value[:16])
+                    stamp = sec + nsec / 1e9
+            self.buf += data
+            if b"subscribe" in self.buf[:64]:
+                self.subscribed.set()
+            for match in re.finditer(rb'(?<!\\)"seq":(\d+)', self.buf):
+                self.times.setdefault(int(match.group(1)), stamp)
+            self.buf = self.buf[-64:]  # a seq split across two reads is found on the next one
+
+    def close(self):
+        self.stopped = True
+        self.sock.close()
+
+
+def section_events(env):
+    args = env.args
+    n = args.sse_clients or (200 if args.quick else 1000)
+    limit = raise_fd_limit(n + 512)
+    if limit < n + 64:
+        print(f"## 3. SSE over two API processes\n\nskipped: the fd limit is {limit}, too low for {n} clients\n")
+        return
+    model = make_model(env.build, "test", 64, env.work)
+    blocker_media = make_long_wav(env.jfk, 120 if args.quick else 600,
+                                  env.work / f"long-{120 if args.quick else 600}s.wav")
+    target_media = make_long_wav(env.jfk, 45, env.work / "long-45s.wav")
+    print(f"## 3. {n} SSE clients over two API processes on one job (one worker; `test`-shaped model, "
+          f"45 s file)\n", flush=True)
+    with Cluster(env, "events", apis=2, workers=1, model=model) as c:
+        a, b = c.apis
+        # PocketSphinx takes minutes over a long file: it holds the one slot while the clients connect.
+        blocker = submit_ok(a, blocker_media, {"engine": "sphinx"})
+        target = submit_ok(a, target_media, FAST_FIELDS)
+        deadline = time.monotonic() + 120
+        while a.job(blocker)["state"] != "processing":
+            if time.monotonic() > deadline:
+                raise RuntimeError("the blocker job did not start")
+            time.sleep(0.1)
+        tap = RedisTap(env.backends.urls["redis"], f"soundscripter:jobs:{target}")
+        tap.start()
+        tap.subscribed.wait(5)
+        swarm = SseSwarm(a.port, f"/v1/jobs/{target}/events")
+        half = n // 2
+        start = time.monotonic()
+        swarm.connect(half)
+        swarm.port = b.port
+        swarm.connect(n - half)
+        groups = {"API 1": swarm.conns[:half], "API 2": swarm.conns[half:]}
+        swarm.pump(lambda: all(conn.ids or conn.closed for conn in swarm.conns), 120)
+        connect_s = time.monotonic() - start
+        swarm.pump(lambda: False, 1)  # idle
+        connected = {k: sum(1 for x in v if x.status == 200 and not x.closed) for k, v in groups.items()}
+        live_from = max((max(x.ids) for x in swarm.conns if x.ids), default=0) + 1
+        swarm.longest_pass = 0.0
+        a.delete(f"/v1/jobs/{blocker}")
+        go = time.monotonic()
+        swarm.pump(lambda: all(x.closed for x in swarm.conns), args.sse_timeout)
+        job_s = time.monotonic() - go
+        swarm.close()
+        time.sleep(0.2)
+        tap.close()
+        job = a.job(target)
+        try:
+            blocker_state = a.job(blocker)["state"]
+        except RuntimeError:  # DELETE removes the job (the worker stops it within a second)
+            blocker_state = "deleted"
+
+    final = max((max(x.ids) for x in swarm.conns if x.ids), default=0)
+    first = {}
+    for event_id in range(live_from, final + 1):
+        stamps = [x.times[event_id] for x in swarm.conns if event_id in x.times]
+        if stamps:
+            first[event_id] = min(stamps)
+
+    def delays(conns, origin):
+        out = []
+        for x in conns:
+            for event_id in range(live_from, final + 1):
+                if event_id in x.times and event_id in origin:
+                    out.append((x.times[event_id] - origin[event_id]) * 1000)
+        return out
+
+    print("| clients | connected | every event once, in order | delay vs first client p50 / p99 / max ms | "
+          "delay vs Redis publish p50 / p99 / max ms |")
+    print("|---|---:|---:|---|---|")
+    worst = 0.0
+    for name, conns in [*groups.items(), ("all", swarm.conns)]:
+        complete = sum(1 for x in conns if x.ids == list(range(1, final + 1)))
+        rel, pub = delays(conns, first), delays(conns, tap.times)
+        if name == "all":
+            worst = pct(rel, 99)
+            all_complete = complete
+        conn_count = sum(connected.values()) if name == "all" else connected[name]
+        print(f"| {name} | {conn_count}/{len(conns)} | {complete} | {pct(rel, 50):.1f} / **{pct(rel, 99):.1f}** / "
+              f"{max(rel, default=float('nan')):.1f} | {pct(pub, 50):.1f} / {pct(pub, 99):.1f} / "
+              f"{max(pub, default=float('nan')):.1f} |")
+    merged = sum(x.merged for x in swarm.conns)
+    missing_tap = [i for i in range(live_from, final + 1) if i not in tap.times]
+    print(f"\nMethod: {n // 2} clients on each of two `serve --workers 0` processes (same database, queue and "
+          f"Redis; one `worker --slots 1`), all in one Python process with non-blocking sockets, follow a job "
+          f"queued behind a long PocketSphinx job; once all have connected ({connect_s:.1f} s, replay "
+          f"included), the long job is deleted and the watched one runs ({job_s:.1f} s to the last client's "
+          f"end; job {job['state']}, blocker {blocker_state}). Live events: ids {live_from}–{final}. Each "
+          f"arrival is the kernel's receive stamp (SO_TIMESTAMPNS) on the client socket, so this script's own "
+          f"speed does not count. *vs first client*: its stamp − the earliest stamp of that event among all "
+          f"{n} clients (both APIs). *vs Redis publish*: its stamp − the stamp of the same event (by seq) on a "
+          f"raw Redis SUBSCRIBE socket of this script, i.e. from the worker's publish through an API process "
+          f"to the client{f' (events missing on the Redis socket: {missing_tap})' if missing_tap else ''}. "
+          f"p50/p99/max over all (client, event) pairs; {merged} reads carried more than one event (they take "
+          f"the later stamp). {os.cpu_count()} cores shared by the two APIs, the worker and the clients.")
+    ok = worst < 100 and all_complete == n and job["state"] == "completed"
+    verdict(ok, f"p99 delay vs first client {worst:.1f} ms (target < 100 ms); {all_complete}/{n} clients got "
+                f"every event once, in order")
+
+
+# ---------------------------------------------------------------- 4. recovery
+
+class StateFollower(threading.Thread):
+    """Follows a job's SSE stream; records (time.time(), state) for each state event."""
+
+    def __init__(self, api, job_id):
+        super().__init__(daemon=True)
+        self.conn = api.conn(3600)
+        self.conn.request("GET", f"/v1/jobs/{job_id}/events", headers={"Accept": "text/event-stream"})
+        self.sock = self.conn.sock  # the response takes it over
+        self.resp = self.conn.getresponse()
+        self.states = []
+
+    def run(self):
+        event = None
+        try:
+            while raw := self.resp.readline():
+                line = raw.decode().rstrip("\r\n")
+                if line.startswith("event:"):
+                    event = line[6:].strip()
+                elif line.startswith("data:") and event == "state":
+                    self.states.append((time.time(), json.loads(line[5:]).get("state")))
+        except (OSError, ValueError):
+            pass
+
+    def close(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.join(5)
+        self.conn.close()
+
+
+def holder_of(cluster, job_id, timeout=120):
+    """The worker whose log says it started job_id."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for worker in cluster.workers:
+            for line in worker.log_text().splitlines():
+                if job_id in line and "job started" in line:
+                    return worker
+        time.sleep(0.02)
+    raise RuntimeError(f"no worker started job {job_id}")
+
+
+def listed_by(api, job_id):
+    """The id of the worker whose heartbeat (GET /v1/workers) lists job_id, or None."""
+    for worker in api.get_json("/v1/workers")["workers"]:
+        if job_id in worker.get("jobs", []):
+            return worker["id"]
+    return None
+
+
+def recovery_kill(env):
+    args = env.args
+    repeats = 1 if args.quick else args.kill_repeat
+    seconds = 120 if args.quick else 600
+    media = make_long_wav(env.jfk, seconds, env.work / f"long-{seconds}s.wav")
+    model = make_model(env.build, "test", 64, env.work)
+    print(f"### 4a. `kill -9` of the worker running a long job (2 workers, 1 slot each; the job: PocketSphinx "
+          f"on a {seconds // 60}-minute file)\n", flush=True)
+    rows = []
+    # "listed": killed once its heartbeat lists the job (the case the 15 s wait is for);
+    # "early": killed 1 s after the job started, before its next heartbeat can list it.
+    modes = ["listed"] * repeats + ["early"]
+    with Cluster(env, "kill", workers=2, model=model) as c:
+        for attempt, mode in enumerate(modes):
+            job_id = submit_ok(c.api, media, {"engine": "sphinx"})
+            follower = StateFollower(c.api, job_id)
+            follower.start()
+            holder = holder_of(c, job_id)
+            started_at = time.monotonic()
+            if mode == "early":
+                time.sleep(1.0)
+                listed = listed_by(c.api, job_id)
+            else:
+                deadline = time.monotonic() + 30
+                while (listed := listed_by(c.api, job_id)) is None and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                if listed != holder.id:
+                    raise RuntimeError(f"the worker list shows {job_id} on {listed}, its log on {holder.id}")
+            since_start = time.monotonic() - started_at
+            other = [w for w in c.workers if w is not holder]
+            killed_at = time.time()
+            holder.kill9()
+            c.workers.remove(holder)
+            c.dead.append(holder)
+            seen_at, job = None, None
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline:
+                job = c.api.job(job_id)
+                if job["attempts"] >= 2 and job["state"] == "processing":
+                    seen_at = time.time()
+                    break
+                if job["state"] in ("completed", "failed", "cancelled"):
+                    break
+                time.sleep(0.05)
+            started2 = job.get("started_at") if seen_at else None
+            time.sleep(0.5)
+            second_processing = [t for t, s in follower.states if s == "processing" and t > killed_at]
+            runner = [w.label for w in other if f"{job_id}" in w.log_text()]
+            c.api.delete(f"/v1/jobs/{job_id}")
+            time.sleep(0.5)
+            follower.close()
+            states = " → ".join(s for _, s in follower.states)
+            what = ("1 s after its start; worker list: " + ("lists it" if listed else "not yet")
+                    if mode == "early" else f"once the worker list shows it ({since_start:.1f} s after its start)")
+            rows.append(f"| {attempt + 1} | {holder.label}, {what} | "
+                        f"{f'**{seen_at - killed_at:.1f}**' if seen_at else '**never**'} | "
+                        f"{f'{started2 - killed_at:.1f}' if started2 else '—'} | "
+                        f"{f'{second_processing[0] - killed_at:.1f}' if second_processing else 'none'} | "
+                        f"{job['attempts']} | {', '.join(runner) or '—'} | {states} |")
+            print(f"<!-- kill {attempt + 1}: done -->", flush=True)
+            if attempt + 1 < len(modes):
+                c.add_worker()  # two workers again
+                time.sleep(1)
+    print("| # | killed | kill → job processing again (polled) s | kill → its second started_at s | "
+          "kill → a later `processing` event s | attempts | run again by | state events on its SSE stream |")
+    print("|---:|---|---:|---:|---:|---:|---|---|")
+    for row in rows:
+        print(row)
+    print("\nMethod: the holder is the worker whose log says `job started` for the job; it gets SIGKILL "
+          "either once GET /v1/workers lists the job under it (its heartbeat, every 3 s, carries it), or 1 s "
+          "after the start. Then GET /v1/jobs/{id} every 50 ms until attempts = 2 and state processing; "
+          "started_at is the server's stamp of that second run (same clock); the job's SSE stream is "
+          "followed throughout. RabbitMQ redelivers at once (the connection dies with the process); the "
+          "other worker may take the job only when no live worker's heartbeat lists it, i.e. once the dead "
+          "worker's last heartbeat is 15 s old: expected 12–15 s after the kill plus the retry delay. The job "
+          "is deleted once it runs again.")
+
+
+def recovery_restart(env):
+    args = env.args
+    model = make_model(env.build, "test", 64, env.work)
+    data = env.jfk.read_bytes()
+    print("\n### 4b. `scripts/servers/rabbitmq restart` with 2 workers, a jfk.wav job submitted every "
+          f"{args.restart_interval} s throughout\n", flush=True)
+    with Cluster(env, "restart", workers=2, model=model) as c:
+        listener = GlobalEvents(c.api)
+        listener.start()
+        for _ in range(4):
+            job_through_api(c.api, env.jfk, FAST_FIELDS)  # both workers have loaded the model
+        submitted, errors = [], []
+        state = {"stop": False, "restart_at": None}
+
+        def submitter():
+            while not state["stop"]:
+                t = time.time()
+                try:
+                    status, body = submit(c.api, env.jfk, FAST_FIELDS, data=data)
+                    if status in ACCEPTED and isinstance(body, dict):
+                        submitted.append((t, body["id"], time.time() - t))
+                    else:
+                        errors.append((t, f"{status} {str(body)[:200]}"))
+                except OSError as error:
+                    errors.append((t, str(error)))
+                time.sleep(args.restart_interval)
+
+        thread = threading.Thread(target=submitter, daemon=True)
+        thread.start()
+        time.sleep(3)
+        restart_at = time.time()
+        env.backends.restart_rabbitmq()
+        up_at = time.time()
+
+        def first_after():
+            done = [listener.completed.get(i) for t, i, _ in submitted if t >= restart_at]
+            return any(done)
+
+        deadline = time.monotonic() + args.restart_timeout
+        while not first_after() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(3)
+        state["stop"] = True
+        thread.join()
+        ids = [i for _, i, _ in submitted]
+        listener.wait_for(len(ids) + 4, timeout=args.restart_timeout)
+        listener.close()
+        jobs = jobs_by_id(c.api, ids)
+        workers_alive = sum(1 for w in c.workers if w.alive())
+    during = [(t, i, lat) for t, i, lat in submitted if t >= restart_at]
+    finished = [jobs[i]["finished_at"] for _, i, _ in during if jobs[i].get("finished_at")]
+    first_done = min(finished) if finished else None
+    completed = sum(1 for j in jobs.values() if j["state"] == "completed")
+    once = all(listener.completed.get(i) == 1 for i in ids) and completed == len(ids)
+    attempts = {}
+    for j in jobs.values():
+        attempts[j["attempts"]] = attempts.get(j["attempts"], 0) + 1
+    slow_submit = max((lat for t, _, lat in submitted if restart_at <= t <= up_at), default=0)
+    print("| restart script s | restart start → first completion of a job submitted after it s | "
+          "broker back → that completion s | jobs submitted (during the restart) | longest POST during the "
+          "restart s | completed | exactly once | attempts (count) | failed submits | workers alive |")
+    print("|---:|---:|---:|---|---:|---:|---|---|---:|---:|")
+    first_s = f"**{first_done - restart_at:.1f}**" if first_done else "**never**"
+    back_s = f"{first_done - up_at:.1f}" if first_done else "—"
+    print(f"| {up_at - restart_at:.1f} | {first_s} | {back_s} | {len(ids)} "
+          f"({sum(1 for t, _, _ in during if t <= up_at)}) | {slow_submit:.2f} | {completed}/{len(ids)} | "
+          f"{yes(once)} | {', '.join(f'{k}: {v}' for k, v in sorted(attempts.items()))} | {len(errors)} | "
+          f"{workers_alive}/2 |")
+    if errors:
+        print(f"\nfirst failed submit: {errors[0][1]}")
+    print("\nMethod: `rabbitmq restart` (SIGTERM, wait for the node to stop, start it on the same port, wait "
+          "until AMQP answers) runs while a client thread posts one jfk.wav job after another (pausing "
+          f"{args.restart_interval} s between them). The first flowing job is the earliest finished_at "
+          "among jobs posted after the restart began (posted while the broker was down they wait in the "
+          "store's outbox). Exactly once: one `completed` event per job on GET /v1/events (Redis, unaffected "
+          "by the restart).")
+    verdict(first_done is not None and once and not errors,
+            f"jobs flowed again {first_done - restart_at:.1f} s after the restart began "
+            f"({first_done - up_at:.1f} s after the broker was back); every job completed exactly once"
+            if first_done else "no job submitted after the restart began completed")
+
+
+def section_recovery(env):
+    print("## 4. Recovery\n")
+    failed = None
+    for part in (recovery_kill, recovery_restart):
+        try:
+            part(env)
+        except Exception as error:  # the other part can still be measured
+            failed = error
+            print(f"\n**{part.__name__}: could not be measured:** {error}\n", flush=True)
+    if failed:
+        raise failed
+
+
+# ---------------------------------------------------------------- main
+
+SECTIONS = (("overhead", section_overhead), ("scale", section_scale), ("events", section_events),
+            ("recovery", section_recovery))
+
+
+def on_signal(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--build", default="build")
+    for name, _ in SECTIONS:
+        parser.add_argument(f"--{name}", action="store_true", help=f"run the {name} section (default: all)")
+    parser.add_argument("--quick", action="store_true",
+                        help="100 jobs, 200 SSE clients, a 2-minute file, one kill")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
+    parser.add_argument("--jobs", type=int, default=0, help="overhead: jobs (default 500, quick 100)")
+    parser.add_argument("--clients", type=int, default=10, help="overhead: client threads")
+    parser.add_argument("--jobs-timeout", type=float, default=900)
+    parser.add_argument("--workers-list", type=lambda s: [int(w) for w in s.split(",")], default=[1, 2, 4])
+    parser.add_argument("--scale-model", default="tiny", choices=["test", "tiny", "base"],
+                        help="scale: model shape (64-token context)")
+    parser.add_argument("--sse-clients", type=int, default=0, help="events: clients (default 1000, quick 200)")
+    parser.add_argument("--sse-timeout", type=float, default=300)
+    parser.add_argument("--kill-repeat", type=int, default=2, help="recovery: kills (quick: 1)")
+    parser.add_argument("--restart-interval", type=float, default=0.25)
+    parser.add_argument("--restart-timeout", type=float, default=240)
+    args = parser.parse_args()
+    build = Path(args.build).resolve()
+    work = build / "bench-data"
+    work.mkdir(exist_ok=True)
+    chosen = [(name, fn) for name, fn in SECTIONS if getattr(args, name)] or list(SECTIONS)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    tmp = Path(tempfile.mkdtemp(prefix="ss-distbench-"))
+    tmp.chmod(0o755)  # PostgreSQL runs as the postgres user when we are root
+    backends = Backends(tmp)
+    failed = 0
+    total = time.monotonic()
+    try:
+        print(f"Machine: {os.cpu_count()} cores (nproc), load average {os.getloadavg()[0]:.1f} at start.\n",
+              flush=True)
+        started = time.monotonic()
+        backends.start()
+        print(f"<!-- PostgreSQL, Redis, RabbitMQ up in {time.monotonic() - started:.0f} s in {tmp} -->\n",
+              flush=True)
+        env = Env(args, build, work, tmp, backends)
+        for name, fn in chosen:
+            started = time.monotonic()
+            try:
+                fn(env)
+            except KeyboardInterrupt:
+                raise
+            except Exception as error:  # one broken section must not hide the others
+                failed += 1
+                print(f"\n**{name}: could not be measured:** {error}\n", flush=True)
+            env.print_logs()
+            print(f"<!-- {name}: {time.monotonic() - started:.0f} s, load average {os.getloadavg()[0]:.1f} -->\n",
+                  flush=True)
+    except KeyboardInterrupt as interrupt:
+        print(f"\ninterrupted ({interrupt}); stopping everything", file=sys.stderr)
+        failed += 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # let the cleanup finish
+        for proc in list(LIVE):
+            try:
+                proc.stop(timeout=10)
+            except Exception:
+                pass
+        backends.stop()
+        if args.keep:
+            print(f"<!-- logs kept in {tmp} -->")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+        print(f"<!-- total {time.monotonic() - total:.0f} s -->", flush=True)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
