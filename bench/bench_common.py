@@ -27,3 +27,34 @@ def make_model(build: Path, shape, n_text_ctx, work: Path):
             args += ["--n-text-ctx", str(n_text_ctx)]
         subprocess.run([str(a) for a in args], check=True, stdout=subprocess.DEVNULL)
     return path
+
+
+class LocalApiClient:
+    """GET/DELETE helpers for a server on 127.0.0.1:self.port (both service benches)."""
+
+    def conn(self, timeout=600):
+        import http.client
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def get_json(self, path):
+        import json
+        conn = self.conn(60)
+        try:
+            conn.request("GET", path)
+            resp = conn.getresponse()
+            body = resp.read()
+            if resp.status != 200:
+                raise RuntimeError(f"GET {path}: {resp.status} {body[:300]!r}")
+            return json.loads(body)
+        finally:
+            conn.close()
+
+    def delete(self, path):
+        conn = self.conn(60)
+        try:
+            conn.request("DELETE", path)
+            resp = conn.getresponse()
+            resp.read()
+            return resp.status
+        finally:
+            conn.close()

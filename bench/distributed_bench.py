@@ -51,7 +51,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bench_common import make_long_wav, make_model
+from bench_common import LocalApiClient, make_long_wav, make_model
 # The HTTP helpers and the SSE client swarm of the single-server benchmark.
 from service_bench import (SO_TIMESTAMPNS, GlobalEvents, SseSwarm, job_through_api, list_all_jobs, pct,
                            raise_fd_limit, submit, verdict)
@@ -188,8 +188,8 @@ class Proc:
         LIVE.discard(self)
 
 
-class Api(Proc):
-    """`soundscripter serve`; has conn/get_json/delete like service_bench's Server."""
+class Api(Proc, LocalApiClient):
+    """`soundscripter serve`."""
 
     def __init__(self, build, data_dir: Path, flags, label="serve"):
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -198,31 +198,6 @@ class Api(Proc):
                          data_dir / "server.log", r"listening on http://", label)
         self.port = int(re.search(r"http://[^:/]+:(\d+)", self.first_line).group(1))
         self.url = f"http://127.0.0.1:{self.port}"
-
-    def conn(self, timeout=600):
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-
-    def get_json(self, path):
-        conn = self.conn(60)
-        try:
-            conn.request("GET", path)
-            resp = conn.getresponse()
-            body = resp.read()
-            if resp.status != 200:
-                raise RuntimeError(f"GET {path}: {resp.status} {body[:300]!r}")
-            return json.loads(body)
-        finally:
-            conn.close()
-
-    def delete(self, path):
-        conn = self.conn(60)
-        try:
-            conn.request("DELETE", path)
-            resp = conn.getresponse()
-            resp.read()
-            return resp.status
-        finally:
-            conn.close()
 
     def job(self, job_id):
         return self.get_json(f"/v1/jobs/{job_id}")

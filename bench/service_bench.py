@@ -46,7 +46,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bench_common import lines, make_long_wav, make_model
+from bench_common import LocalApiClient, lines, make_long_wav, make_model
 
 TERMINAL = ("completed", "failed", "cancelled")
 
@@ -111,7 +111,7 @@ def raise_fd_limit(wanted):
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-class Server:
+class Server(LocalApiClient):
     """`soundscripter serve` on a free port with its own data directory."""
 
     def __init__(self, build, work, name, *flags):
@@ -169,31 +169,6 @@ class Server:
                 time.sleep(interval)
             values.append(self.mem_kb()["VmRSS"])
         return statistics.median(values)
-
-    def conn(self, timeout=600):
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-
-    def get_json(self, path):
-        conn = self.conn(60)
-        try:
-            conn.request("GET", path)
-            resp = conn.getresponse()
-            body = resp.read()
-            if resp.status != 200:
-                raise RuntimeError(f"GET {path}: {resp.status} {body[:300]!r}")
-            return json.loads(body)
-        finally:
-            conn.close()
-
-    def delete(self, path):
-        conn = self.conn(60)
-        try:
-            conn.request("DELETE", path)
-            resp = conn.getresponse()
-            resp.read()
-            return resp.status
-        finally:
-            conn.close()
 
     def stop(self):
         if self.proc.poll() is None:

@@ -122,6 +122,10 @@ void validate_worker_config(const ResolvedServeConfig& resolved);
 // its origin; API keys and URL passwords are never shown.
 std::string show_serve_config(const ResolvedServeConfig& resolved);
 
+// amqp://user:secret@host/ -> amqp://user:***@host/ (for logs, /readyz,
+// --show-config).
+std::string mask_url_password(const std::string& url);
+
 // Whether host only accepts connections from this machine (localhost,
 // 127.0.0.0/8, ::1).
 bool is_loopback_host(const std::string& host);

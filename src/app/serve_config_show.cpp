@@ -7,9 +7,6 @@
 #include "app/serve_config_keys.hpp"
 
 namespace soundscripter {
-namespace {
-
-// amqp://user:secret@host/ -> amqp://user:***@host/
 std::string mask_url_password(const std::string& url) {
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string::npos) return url;
@@ -21,8 +18,6 @@ std::string mask_url_password(const std::string& url) {
   if (colon == std::string::npos || colon > at) return url;
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
-
-}  // namespace
 
 std::string show_serve_config(const ResolvedServeConfig& resolved) {
   std::string out = "# soundscripter serve: effective configuration";

@@ -30,18 +30,6 @@ auto connect_with_retry(const std::string& what, Connect&& connect,
 
 }  // namespace
 
-std::string without_password(const std::string& url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return url;
-  const auto authority = scheme_end + 3;
-  const auto at = url.find('@', authority);
-  const auto slash = url.find('/', authority);
-  if (at == std::string::npos || (slash != std::string::npos && at > slash)) return url;
-  const auto colon = url.find(':', authority);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon) + url.substr(at);
-}
-
 WorkerNodeOptions worker_node_options(const ServeConfig& config, int slots) {
   WorkerNodeOptions options;
   options.default_engine = {config.engine, config.model};
@@ -62,7 +50,7 @@ ServiceBackends connect_service_backends(const ServeConfig& config, int prefetch
     backends.store = make_sqlite_job_store(path.string());
     backends.store_name = "sqlite " + path.string();
   } else {
-    backends.store_name = without_password(config.database_url);
+    backends.store_name = mask_url_password(config.database_url);
     backends.store = connect_with_retry(
         "the job store " + backends.store_name,
         [&] { return make_postgres_job_store(config.database_url); }, give_up);
@@ -76,7 +64,7 @@ ServiceBackends connect_service_backends(const ServeConfig& config, int prefetch
     options.url = config.broker_url;
     options.name = config.queue_name;
     options.prefetch = std::max(1, prefetch);
-    backends.queue_name = without_password(config.broker_url) + " queue " + config.queue_name;
+    backends.queue_name = mask_url_password(config.broker_url) + " queue " + config.queue_name;
     backends.queue = make_rabbitmq_queue(options);
     backends.queue_in_process = false;
     backends.dead_letter_count = [options] { return rabbitmq_dead_letter_count(options); };
@@ -86,7 +74,7 @@ ServiceBackends connect_service_backends(const ServeConfig& config, int prefetch
     backends.bus = make_in_process_event_bus();
     backends.bus_name = "in-process";
   } else {
-    backends.bus_name = without_password(config.redis_url);
+    backends.bus_name = mask_url_password(config.redis_url);
     backends.bus = make_redis_event_bus(config.redis_url);
   }
   return backends;

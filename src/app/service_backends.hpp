@@ -43,7 +43,5 @@ ServiceBackends connect_service_backends(const ServeConfig& config, int prefetch
 // configuration.
 WorkerNodeOptions worker_node_options(const ServeConfig& config, int slots);
 
-// "postgresql://user:secret@host/db" -> "postgresql://user@host/db".
-std::string without_password(const std::string& url);
 
 }  // namespace soundscripter
