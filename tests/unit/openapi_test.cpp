@@ -58,7 +58,7 @@ class openapi_document : public ::testing::Test {
   std::unique_ptr<EventBus> bus_ = make_in_process_event_bus();
   JobEvents events_{*store_, *bus_};
   ServiceMetrics metrics_;
-  ApiServices services_{*store_, *queue_, *bus_, events_, metrics_, dir_ / "media", "", "", {}};
+  ApiServices services_{*store_, *queue_, *bus_, events_, metrics_, dir_ / "media", "", "", {}, {}};
   Router router_;
   nlohmann::json document_ = embedded_document();
 };
