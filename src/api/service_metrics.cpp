@@ -26,7 +26,8 @@ ServiceMetrics::ServiceMetrics()
                                           {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5}, {"engine"})) {}
 
 void ServiceMetrics::record_job(const JobRunReport& report) {
-  jobs_finished.with({std::string(to_string(report.outcome))}).inc();
+  // A chunk's run is part of its job's, which is counted when it was split.
+  if (!report.chunk) jobs_finished.with({std::string(to_string(report.outcome))}).inc();
   job_seconds.with({}).observe(report.wall_seconds);
   if (!report.engine.empty() && report.audio_seconds > 0) {
     engine_seconds.with({report.engine}).observe(report.wall_seconds);

@@ -69,17 +69,20 @@ void parse_size(std::string_view text, const fs::path&, ServeConfig& config) {
 }
 std::string show_size(const ServeConfig& config) { return format_byte_size(config.max_upload_size); }
 
-void parse_allow_public(std::string_view text, const fs::path&, ServeConfig& config) {
+template <bool ServeConfig::*member>
+void parse_bool(std::string_view text, const fs::path&, ServeConfig& config) {
   const std::string value = ascii_lower(trim_ascii(text));
   if (value == "true" || value == "yes" || value == "on" || value == "1") {
-    config.allow_public = true;
+    config.*member = true;
   } else if (value == "false" || value == "no" || value == "off" || value == "0") {
-    config.allow_public = false;
+    config.*member = false;
   } else {
     throw bad_value(text, "is not true or false");
   }
 }
-std::string show_allow_public(const ServeConfig& config) { return config.allow_public ? "true" : "false"; }
+
+template <bool ServeConfig::*member>
+std::string show_bool(const ServeConfig& config) { return config.*member ? "true" : "false"; }
 
 void parse_engine(std::string_view text, const fs::path&, ServeConfig& config) {
   const std::string value(trim_ascii(text));
@@ -144,12 +147,15 @@ const std::vector<ServeConfigKey>& serve_config_keys() {
        parse_text<&C::model>, show_text<&C::model>, false, false, false, kForBoth},
       {"chunk_length", "Transcription", "DURATION", "Cut long audio at silences into chunks this long; 0 = whole file",
        parse_chunk_length, show_duration<&C::chunk_length>, false, false, false, kForBoth},
+      {"split_chunks", "Transcription", "BOOL",
+       "Run the chunks of a file longer than one chunk on every free worker at once (true or false)",
+       parse_bool<&C::split_chunks>, show_bool<&C::split_chunks>, false, true, false, kForBoth},
       {"api_keys_file", "Access", "FILE", "API keys, one per line (key, or name: key); requests then need Bearer",
        parse_path<&C::api_keys_file>, show_path<&C::api_keys_file>},
       {"api_keys", "Access", "KEYS", "API keys as a comma list of key or name: key",
        parse_api_keys, show_api_keys, false, false, true},
       {"allow_public", "Access", "", "Listen on a non-loopback address even without API keys",
-       parse_allow_public, show_allow_public, true, true},
+       parse_bool<&C::allow_public>, show_bool<&C::allow_public>, true, true},
       {"log_format", "Logging", "FORMAT", "json (one object per line) or text", parse_log_format_value,
        show_log_format, false, false, false, kForBoth},
       {"log_level", "Logging", "LEVEL", "trace, debug, info, warn, error, critical or off", parse_log_level_value,

@@ -37,6 +37,7 @@ WorkerNodeOptions worker_node_options(const ServeConfig& config, int slots) {
   options.threads_per_job = config.threads_per_job;
   options.max_attempts = config.max_attempts;
   options.chunking = ChunkingOptions{static_cast<double>(config.chunk_length.count()), 20};
+  options.split_chunks = config.split_chunks;
   return options;
 }
 

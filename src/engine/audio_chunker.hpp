@@ -21,6 +21,13 @@ struct ChunkingOptions {
   double search_seconds = 20;   // look for the cut in this much audio before the target
 };
 
+// Where a chunk lies in the whole stream, in samples.
+struct AudioSpan {
+  std::int64_t start_sample = 0;
+  std::int64_t sample_count = 0;
+  bool operator==(const AudioSpan&) const = default;
+};
+
 struct AudioChunk {
   int index = 0;
   std::int64_t start_sample = 0;  // in the whole stream

@@ -52,6 +52,16 @@ class Engine {
   // honour and Error(engine_failed) when the engine itself fails.
   virtual Transcript transcribe(std::span<const float> samples, const EngineOptions& options,
                                 const EngineCallbacks& callbacks, std::stop_token stop) = 0;
+
+  // The language transcribe() would use for these samples with these
+  // options (detecting it when options.language is "auto"), so that the
+  // other chunks of a split file can be given the one detected in the
+  // first, as a single run gives them. "" when the engine cannot tell
+  // without transcribing; the default.
+  virtual std::string detect_language(std::span<const float> /*samples*/,
+                                      const EngineOptions& /*options*/) {
+    return "";
+  }
 };
 
 struct EngineSpec {

@@ -70,4 +70,93 @@ Transcript transcribe_media(const std::filesystem::path& path, Engine& engine,
   }
 }
 
+namespace {
+
+constexpr std::size_t kDecodeBlock = 16000 * 10;
+
+void throw_if_stopped(std::stop_token stop) {
+  if (stop.stop_requested()) throw Error(ErrorCode::cancelled, "transcription cancelled");
+}
+
+}  // namespace
+
+ChunkPlan plan_chunks(const std::filesystem::path& path, const ChunkingOptions& chunking,
+                      std::stop_token stop) {
+  AudioDecoder decoder(path);
+  AudioChunker chunker(
+      [&](std::vector<float>& out, std::size_t n) { return decoder.read(out, n); }, chunking);
+  ChunkPlan plan;
+  while (auto chunk = chunker.next()) {
+    throw_if_stopped(stop);
+    plan.spans.push_back({chunk->start_sample, static_cast<std::int64_t>(chunk->samples.size())});
+    if (chunk->index == 0) plan.first_chunk = std::move(chunk->samples);
+  }
+  return plan;
+}
+
+Transcript transcribe_span(const std::filesystem::path& path, const AudioSpan& span, bool last,
+                           Engine& engine, const EngineOptions& options,
+                           const std::function<void(double fraction)>& on_progress,
+                           std::stop_token stop) {
+  AudioDecoder decoder(path);
+  // Decoding from the start, not seeking: a decoder and resampler started
+  // mid-file give slightly different samples for a while, and the chunk
+  // must be exactly the one planned.
+  std::vector<float> skipped;
+  for (std::int64_t position = 0; position < span.start_sample;) {
+    throw_if_stopped(stop);
+    skipped.clear();
+    const auto want = static_cast<std::size_t>(
+        std::min<std::int64_t>(static_cast<std::int64_t>(kDecodeBlock), span.start_sample - position));
+    const std::size_t got = decoder.read(skipped, want);
+    if (got == 0) break;
+    position += static_cast<std::int64_t>(got);
+  }
+  std::vector<float> samples;
+  samples.reserve(static_cast<std::size_t>(span.sample_count));
+  while (samples.size() < static_cast<std::size_t>(span.sample_count)) {
+    throw_if_stopped(stop);
+    if (decoder.read(samples, static_cast<std::size_t>(span.sample_count) - samples.size()) == 0) break;
+  }
+  if (decoder.samples_read() != span.start_sample + span.sample_count) {
+    throw Error(ErrorCode::internal,
+                path.filename().string() + ": decoded " + std::to_string(decoder.samples_read()) +
+                    " samples where the chunk planned ends at " +
+                    std::to_string(span.start_sample + span.sample_count));
+  }
+  EngineCallbacks callbacks;
+  callbacks.on_progress = [&](float fraction) {
+    if (on_progress) on_progress(fraction);
+  };
+  Transcript part;
+  try {
+    part = engine.transcribe(samples, options, callbacks, stop);
+  } catch (const Error& error) {
+    if (error.code() == ErrorCode::cancelled) throw;
+    throw error.with_context(path.filename().string());
+  }
+  if (last) {
+    skipped.clear();
+    while (decoder.read(skipped, kDecodeBlock) > 0) skipped.clear();  // to the end, for its warnings
+    for (const auto& warning : decoder.warnings()) part.warnings.push_back(warning);
+  }
+  return part;
+}
+
+Transcript stitch_spans(const std::vector<SpanTranscript>& chunks,
+                        const std::string& requested_language) {
+  TranscriptStitcher stitcher;
+  std::int64_t samples = 0;
+  for (const auto& [span, transcript] : chunks) {
+    const double offset = static_cast<double>(span.start_sample) / kSampleRate;
+    const double length = static_cast<double>(span.sample_count) / kSampleRate;
+    stitcher.add_chunk(*transcript, offset, length);
+    samples = span.start_sample + span.sample_count;
+  }
+  Transcript whole = std::move(stitcher).finish();
+  whole.duration = static_cast<double>(samples) / kSampleRate;
+  if (whole.language.empty()) whole.language = requested_language == "auto" ? "" : requested_language;
+  return whole;
+}
+
 }  // namespace soundscripter

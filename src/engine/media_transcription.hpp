@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <functional>
+#include <string>
+#include <vector>
 #include <stop_token>
 
 #include "engine/audio_chunker.hpp"
@@ -27,5 +29,34 @@ struct TranscriptionCallbacks {
 Transcript transcribe_media(const std::filesystem::path& path, Engine& engine,
                             const EngineOptions& options, const ChunkingOptions& chunking,
                             const TranscriptionCallbacks& callbacks, std::stop_token stop);
+
+// Splitting one file across workers: the plan (where transcribe_media
+// would cut it), one chunk transcribed alone, and the chunks joined again.
+// Together they give what transcribe_media gives with the same chunking.
+
+struct ChunkPlan {
+  std::vector<AudioSpan> spans;
+  std::vector<float> first_chunk;  // its samples, to detect the language on
+};
+// One decode pass through the chunker; no transcription.
+ChunkPlan plan_chunks(const std::filesystem::path& path, const ChunkingOptions& chunking,
+                      std::stop_token stop);
+
+// The samples of `span` (decoded from the start of the file, so they are
+// exactly those the chunker saw), transcribed; times relative to the
+// chunk. The last chunk (`last`) also carries the file's decode warnings.
+Transcript transcribe_span(const std::filesystem::path& path, const AudioSpan& span, bool last,
+                           Engine& engine, const EngineOptions& options,
+                           const std::function<void(double fraction)>& on_progress,
+                           std::stop_token stop);
+
+// The whole file's transcript from its chunks' (in order), as
+// transcribe_media finishes it.
+struct SpanTranscript {
+  AudioSpan span;
+  const Transcript* transcript;
+};
+Transcript stitch_spans(const std::vector<SpanTranscript>& chunks,
+                        const std::string& requested_language);
 
 }  // namespace soundscripter

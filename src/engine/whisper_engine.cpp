@@ -97,6 +97,27 @@ class WhisperEngine final : public Engine {
     return transcript;
   }
 
+  std::string detect_language(std::span<const float> samples, const EngineOptions& options) override {
+    if (!whisper_is_multilingual(ctx_.get())) return "en";
+    if (options.language != "auto") return options.language;
+    // With VAD, whisper.cpp detects on the speech it keeps, not on these
+    // samples; too short, and transcribe() detects nothing.
+    if (options.vad || samples.size() < kSampleRate / 10) return "";
+    // As whisper_full does: the mel of all the samples (its scale depends
+    // on the loudest moment anywhere), then detection on its first 30 s.
+    StatePtr state = acquire_state();
+    std::string language;
+    if (whisper_pcm_to_mel_with_state(ctx_.get(), state.get(), samples.data(),
+                                      static_cast<int>(samples.size()), options.threads) == 0) {
+      std::vector<float> probabilities(static_cast<std::size_t>(whisper_lang_max_id()) + 1, 0.0f);
+      const int id = whisper_lang_auto_detect_with_state(ctx_.get(), state.get(), 0, options.threads,
+                                                         probabilities.data());
+      if (id >= 0) language = whisper_lang_str(id);
+    }
+    release_state(std::move(state));
+    return language;
+  }
+
  private:
   // Mirrors whisper-cli's defaults, so the same options give the same text.
   whisper_full_params make_params(const EngineOptions& options, RunContext& run) const {

@@ -48,4 +48,20 @@ nlohmann::json parse_json(const std::string& text) {
   }
 }
 
+const char* const kChunkColumns =
+    "idx, start_sample, sample_count, state, attempts, progress, segments";
+
+std::string chunk_transition_set_clause(ChunkState to, const std::string& transcript_placeholder) {
+  switch (to) {
+    case ChunkState::processing: return "attempts = attempts + 1, progress = 0";
+    case ChunkState::queued: return "progress = 0";
+    case ChunkState::done: return "progress = 1, transcript = " + transcript_placeholder;
+  }
+  return "progress = 0";
+}
+
+const char* const kEarlierChunkSegmentsSent =
+    "(idx = 0 OR EXISTS (SELECT 1 FROM chunks AS earlier WHERE earlier.job = chunks.job "
+    "AND earlier.idx = chunks.idx - 1 AND earlier.segments = 2))";
+
 }  // namespace soundscripter

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "jobs/job.hpp"
+#include "jobs/job_chunk.hpp"
 
 namespace soundscripter {
 
@@ -31,6 +32,19 @@ enum class TransitionValue { now, error_code, error_message };
 // PostgreSQL one) leaves no unused numbers, which PostgreSQL refuses.
 std::string transition_set_clause(
     JobState to, const std::function<std::string(TransitionValue)>& placeholder);
+
+// The columns of chunks that make up a JobChunk, in the order each store
+// reads them; the transcript (read only when asked for) comes after.
+extern const char* const kChunkColumns;
+
+// The assignments of a chunk's compare-and-set to `to`, after "state =
+// ...": processing starts an attempt, queued forgets the run's progress,
+// done stores the transcript (its one placeholder, written by the caller).
+std::string chunk_transition_set_clause(ChunkState to, const std::string& transcript_placeholder);
+
+// The condition, on a row of chunks, that the chunk before it has sent its
+// segments (or that there is none): the order in which chunks send theirs.
+extern const char* const kEarlierChunkSegmentsSent;
 
 // JSON for a TEXT column; bytes that are not UTF-8 become U+FFFD rather
 // than failing the write (an engine can end a token mid-character).

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "jobs/job.hpp"
+#include "jobs/job_chunk.hpp"
 #include "transcript/transcript.hpp"
 
 namespace soundscripter {
@@ -96,6 +97,27 @@ class JobStore {
   virtual std::vector<WorkerInfo> live_workers(double since) = 0;
   virtual void forget_worker(const std::string& id) = 0;
 
+  // A job split into chunks (job_chunk.hpp). split_job stores the plan when
+  // the job has none yet and returns the chunks as stored: a job split again
+  // (its first splitter died) keeps its first plan and what was done of it.
+  virtual std::vector<JobChunk> split_job(const std::string& job,
+                                          const std::vector<AudioSpan>& spans) = 0;
+  // The job's chunks in order, with the transcripts of those done when
+  // `transcripts` is set; none when it was never split.
+  virtual std::vector<JobChunk> chunks(const std::string& job, bool transcripts = true) = 0;
+  // Compare and set, as transition(): processing starts a new attempt
+  // (attempts + 1, progress 0), queued forgets the run's progress, done
+  // needs the transcript (stored with it, progress 1) and leaves `from`
+  // empty of done.
+  virtual bool transition_chunk(const std::string& job, int index, std::vector<ChunkState> from,
+                                ChunkState to, const Transcript* transcript = nullptr) = 0;
+  virtual void set_chunk_progress(const std::string& job, int index, double progress) = 0;
+  // Moves a done chunk's segments from `from` to `to` (compare and set).
+  // unsent -> sending also needs the chunk before it to be `sent` (or the
+  // chunk to be the first), so one sender at a time sends in time order.
+  virtual bool advance_chunk_segments(const std::string& job, int index, ChunkSegments from,
+                                      ChunkSegments to) = 0;
+
   // At start-up, embedded mode only: jobs left `processing` by a process
   // that died go back to `queued`. Returns them, oldest first, to be queued
   // again. (In distributed mode the broker redelivers a dead worker's jobs.)
@@ -106,7 +128,7 @@ class JobStore {
   // Finished jobs (terminal states) whose finished_at is before `before`.
   virtual std::vector<Job> finished_before(double before) = 0;
 
-  // Deletes the job, its result and its events.
+  // Deletes the job, its result, its events and its chunks.
   virtual void remove(const std::string& id) = 0;
 
   // Jobs per state, for /metrics.

@@ -215,6 +215,79 @@ class PostgresJobStore final : public JobStore {
     });
   }
 
+  std::vector<JobChunk> split_job(const std::string& job,
+                                  const std::vector<AudioSpan>& spans) override {
+    return write("job " + job + ": split into chunks", [&](pqxx::work& transaction) {
+      // The job's row lock makes two splitters at once store one plan.
+      Params lock;
+      lock.exec(transaction, "SELECT 1 FROM jobs WHERE id = " + lock.text(job) + " FOR UPDATE");
+      if (select_chunks(transaction, job).empty()) {
+        for (std::size_t index = 0; index < spans.size(); ++index) {
+          Params params;
+          std::string values = params.text(job);
+          values += ", " + params.integer(static_cast<std::int64_t>(index));
+          values += ", " + params.integer(spans[index].start_sample);
+          values += ", " + params.integer(spans[index].sample_count);
+          params.exec(transaction,
+                      "INSERT INTO chunks (job, idx, start_sample, sample_count, state) VALUES (" +
+                          values + ", 'queued')");
+        }
+      }
+      return select_chunks(transaction, job);
+    });
+  }
+
+  std::vector<JobChunk> chunks(const std::string& job, bool transcripts) override {
+    return read("job " + job + ": read chunks",
+                [&](pqxx::nontransaction& transaction) { return select_chunks(transaction, job, transcripts); });
+  }
+
+  bool transition_chunk(const std::string& job, int index, std::vector<ChunkState> from,
+                        ChunkState to, const Transcript* transcript) override {
+    if (from.empty()) return false;
+    const std::string text = transcript ? dump_json(transcript_to_json(*transcript)) : "";
+    const std::string what = "job " + job + ": chunk " + std::to_string(index) + " to " +
+                             std::string(to_string(to));
+    return write(what, [&](pqxx::work& transaction) {
+      Params params;
+      std::string sql = "UPDATE chunks SET state = " + params.text(to_string(to)) + ", ";
+      sql += to == ChunkState::done ? chunk_transition_set_clause(to, params.text(text))
+                                    : chunk_transition_set_clause(to, "");
+      sql += " WHERE job = " + params.text(job) + " AND idx = " + params.integer(index) +
+             " AND state IN (";
+      for (std::size_t i = 0; i < from.size(); ++i) {
+        sql += (i ? ", " : "") + params.text(to_string(from[i]));
+      }
+      return params.exec(transaction, sql + ")").affected_rows() == 1;
+    });
+  }
+
+  void set_chunk_progress(const std::string& job, int index, double progress) override {
+    write("job " + job + ": chunk " + std::to_string(index) + " progress",
+          [&](pqxx::work& transaction) {
+            Params params;
+            const std::string value = params.real(std::clamp(progress, 0.0, 1.0));
+            params.exec(transaction, "UPDATE chunks SET progress = " + value + " WHERE job = " +
+                                         params.text(job) + " AND idx = " +
+                                         params.integer(index) + " AND state = 'processing'");
+          });
+  }
+
+  bool advance_chunk_segments(const std::string& job, int index, ChunkSegments from,
+                              ChunkSegments to) override {
+    return write("job " + job + ": chunk " + std::to_string(index) + " segments",
+                 [&](pqxx::work& transaction) {
+                   Params params;
+                   std::string sql = "UPDATE chunks SET segments = " +
+                                     params.integer(static_cast<int>(to)) + " WHERE job = " +
+                                     params.text(job) + " AND idx = " + params.integer(index) +
+                                     " AND segments = " + params.integer(static_cast<int>(from)) +
+                                     " AND state = 'done'";
+                   if (from == ChunkSegments::unsent) sql += std::string(" AND ") + kEarlierChunkSegmentsSent;
+                   return params.exec(transaction, sql).affected_rows() == 1;
+                 });
+  }
+
   void beat_worker(const WorkerInfo& worker) override {
     write("worker " + worker.id + ": heartbeat", [&](pqxx::work& transaction) {
       Params params;
@@ -341,6 +414,29 @@ class PostgresJobStore final : public JobStore {
   // more on a fresh connection. That is safe because body commits at most
   // once, at its end, and a lost COMMIT (in_doubt_error) is not retried:
   // a call that failed before COMMIT wrote nothing.
+  static std::vector<JobChunk> select_chunks(pqxx::transaction_base& transaction,
+                                             const std::string& job, bool transcripts = true) {
+    Params params;
+    const std::string sql = "SELECT " + std::string(kChunkColumns) +
+                            (transcripts ? ", transcript" : ", NULL") +
+                            " FROM chunks WHERE job = " + params.text(job) + " ORDER BY idx";
+    std::vector<JobChunk> chunks;
+    for (const pqxx::row& row : params.exec(transaction, sql)) {
+      JobChunk chunk;
+      chunk.index = static_cast<int>(postgres::integer_field(row[0]));
+      chunk.span = {postgres::integer_field(row[1]), postgres::integer_field(row[2])};
+      chunk.state = parse_chunk_state(row[3].c_str());
+      chunk.attempts = static_cast<int>(postgres::integer_field(row[4]));
+      chunk.progress = postgres::real_field(row[5]);
+      chunk.segments = static_cast<ChunkSegments>(postgres::integer_field(row[6]));
+      if (chunk.state == ChunkState::done && !row[7].is_null()) {
+        chunk.transcript = transcript_from_json(parse_json(row[7].c_str()));
+      }
+      chunks.push_back(std::move(chunk));
+    }
+    return chunks;
+  }
+
   template <typename Body>
   auto run(const std::string& what, Body&& body)
       -> std::invoke_result_t<Body&, pqxx::connection&> {

@@ -85,9 +85,26 @@ CREATE TABLE workers (
 );
 )sql";
 
+// Version 3: the chunks of a job split across workers, as in SQLite.
+constexpr const char* kChunks = R"sql(
+CREATE TABLE chunks (
+  job          TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  idx          INTEGER NOT NULL,
+  start_sample BIGINT NOT NULL,
+  sample_count BIGINT NOT NULL,
+  state        TEXT NOT NULL CHECK (state IN ('queued', 'processing', 'done')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  progress     DOUBLE PRECISION NOT NULL DEFAULT 0,
+  segments     INTEGER NOT NULL DEFAULT 0,
+  transcript   TEXT,
+  PRIMARY KEY (job, idx)
+);
+)sql";
+
 constexpr std::array kJobStoreMigrations = {
     Migration{1, "create jobs, results and events", kCreateJobsEventsResults},
     Migration{2, "media tokens, outbox flag, worker heartbeats", kOutboxTokensWorkers},
+    Migration{3, "chunks of split jobs", kChunks},
 };
 
 // Any fixed number works: advisory locks are per database, and only

@@ -76,9 +76,29 @@ CREATE TABLE workers (
 );
 )sql";
 
+// Version 3: the chunks of a job split across workers (job_chunk.hpp): the
+// plan (where each chunk lies in the audio), each chunk's state, attempts
+// and progress, its transcript once done, and how far its segments went
+// out as the job's events (0 unsent, 1 sending, 2 sent).
+constexpr const char* kChunks = R"sql(
+CREATE TABLE chunks (
+  job          TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  idx          INTEGER NOT NULL,
+  start_sample INTEGER NOT NULL,
+  sample_count INTEGER NOT NULL,
+  state        TEXT NOT NULL CHECK (state IN ('queued', 'processing', 'done')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  progress     REAL NOT NULL DEFAULT 0,
+  segments     INTEGER NOT NULL DEFAULT 0,
+  transcript   TEXT,
+  PRIMARY KEY (job, idx)
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kJobStoreMigrations = {
     Migration{1, "create jobs, results and events", kCreateJobsEventsResults},
     Migration{2, "media tokens, outbox flag, worker heartbeats", kOutboxTokensWorkers},
+    Migration{3, "chunks of split jobs", kChunks},
 };
 
 }  // namespace

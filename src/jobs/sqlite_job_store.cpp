@@ -194,6 +194,80 @@ class SqliteJobStore final : public JobStore {
     });
   }
 
+  std::vector<JobChunk> split_job(const std::string& job,
+                                  const std::vector<AudioSpan>& spans) override {
+    return locked("job " + job + ": split into chunks", [&] {
+      // In one transaction, so two splitters at once store one plan.
+      sqlite::Transaction transaction(db_.get());
+      bool planned = false;
+      {
+        auto count = prepare_("SELECT COUNT(*) FROM chunks WHERE job = ?1");
+        count.bind(1, job);
+        planned = count.step() && count.integer(0) > 0;
+      }
+      if (!planned) {
+        for (std::size_t index = 0; index < spans.size(); ++index) {
+          auto insert = prepare_(
+              "INSERT INTO chunks (job, idx, start_sample, sample_count, state) "
+              "VALUES (?1, ?2, ?3, ?4, 'queued')");
+          insert.bind(1, job).bind(2, static_cast<std::int64_t>(index));
+          insert.bind(3, spans[index].start_sample).bind(4, spans[index].sample_count).run();
+        }
+      }
+      transaction.commit();
+      return chunks_locked(job);
+    });
+  }
+
+  std::vector<JobChunk> chunks(const std::string& job, bool transcripts) override {
+    return locked("job " + job + ": read chunks", [&] { return chunks_locked(job, transcripts); });
+  }
+
+  bool transition_chunk(const std::string& job, int index, std::vector<ChunkState> from,
+                        ChunkState to, const Transcript* transcript) override {
+    if (from.empty()) return false;
+    const std::string text = transcript ? dump_json(transcript_to_json(*transcript)) : "";
+    const std::string what = "job " + job + ": chunk " + std::to_string(index) + " to " +
+                             std::string(to_string(to));
+    return locked(what, [&] {
+      std::string states;
+      for (std::size_t i = 0; i < from.size(); ++i) {
+        states += (i ? ", ?" : "?") + std::to_string(5 + i);
+      }
+      auto update = prepare_("UPDATE chunks SET state = ?1, " + chunk_transition_set_clause(to, "?2") +
+                             " WHERE job = ?3 AND idx = ?4 AND state IN (" + states + ")");
+      update.bind(1, to_string(to)).bind(2, text).bind(3, job).bind(4, index);
+      for (std::size_t i = 0; i < from.size(); ++i) {
+        update.bind(static_cast<int>(5 + i), to_string(from[i]));
+      }
+      update.run();
+      return sqlite3_changes(db_.get()) == 1;
+    });
+  }
+
+  void set_chunk_progress(const std::string& job, int index, double progress) override {
+    locked("job " + job + ": chunk " + std::to_string(index) + " progress", [&] {
+      auto update = prepare_(
+          "UPDATE chunks SET progress = ?1 WHERE job = ?2 AND idx = ?3 AND state = 'processing'");
+      update.bind(1, std::clamp(progress, 0.0, 1.0)).bind(2, job).bind(3, index).run();
+    });
+  }
+
+  bool advance_chunk_segments(const std::string& job, int index, ChunkSegments from,
+                              ChunkSegments to) override {
+    return locked("job " + job + ": chunk " + std::to_string(index) + " segments", [&] {
+      const std::string order = from == ChunkSegments::unsent
+                                    ? std::string(" AND ") + kEarlierChunkSegmentsSent
+                                    : std::string();
+      auto update = prepare_(
+          "UPDATE chunks SET segments = ?1 WHERE job = ?2 AND idx = ?3 AND segments = ?4 "
+          "AND state = 'done'" + order);
+      update.bind(1, static_cast<int>(to)).bind(2, job).bind(3, index);
+      update.bind(4, static_cast<int>(from)).run();
+      return sqlite3_changes(db_.get()) == 1;
+    });
+  }
+
   void beat_worker(const WorkerInfo& worker) override {
     locked("worker " + worker.id + ": heartbeat", [&] {
       auto upsert = prepare_(
@@ -324,6 +398,28 @@ class SqliteJobStore final : public JobStore {
     }
     update.run();
     return sqlite3_changes(db_.get()) == 1;
+  }
+
+  std::vector<JobChunk> chunks_locked(const std::string& job, bool transcripts = true) {
+    auto select = prepare_("SELECT " + std::string(kChunkColumns) +
+                           (transcripts ? ", transcript" : ", NULL") +
+                           " FROM chunks WHERE job = ?1 ORDER BY idx");
+    select.bind(1, job);
+    std::vector<JobChunk> chunks;
+    while (select.step()) {
+      JobChunk chunk;
+      chunk.index = static_cast<int>(select.integer(0));
+      chunk.span = {select.integer(1), select.integer(2)};
+      chunk.state = parse_chunk_state(select.text(3));
+      chunk.attempts = static_cast<int>(select.integer(4));
+      chunk.progress = select.real(5);
+      chunk.segments = static_cast<ChunkSegments>(select.integer(6));
+      if (transcripts && chunk.state == ChunkState::done) {
+        chunk.transcript = transcript_from_json(parse_json(select.text(7)));
+      }
+      chunks.push_back(std::move(chunk));
+    }
+    return chunks;
   }
 
   std::optional<Job> get_locked(const std::string& id) {

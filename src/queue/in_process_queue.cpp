@@ -28,7 +28,7 @@ constexpr int kMaxPriority = 9;
 
 struct Waiting {
   JobTicket ticket;
-  std::string job_id;
+  std::string key;  // run_key(ticket): a job, or one chunk of one
   int priority = 0;
   Clock::time_point pushed_at;
   std::uint64_t push_order = 0;  // breaks ties between equal push times
@@ -44,10 +44,10 @@ class QueueState {
   void push(const JobTicket& ticket) {
     {
       std::lock_guard lock(mutex_);
-      if (index_.contains(ticket.job_id)) return;
+      if (index_.contains(run_key(ticket))) return;
       JobTicket stored = ticket;
       stored.priority = std::clamp(ticket.priority, 0, kMaxPriority);
-      insert_in_order({stored, ticket.job_id, stored.priority, options_.clock(), next_push_order_++});
+      insert_in_order({stored, run_key(ticket), stored.priority, options_.clock(), next_push_order_++});
     }
     ready_.notify_one();
   }
@@ -67,7 +67,7 @@ class QueueState {
     item.redelivered = true;
     {
       std::lock_guard lock(mutex_);
-      if (index_.contains(item.job_id)) return;
+      if (index_.contains(item.key)) return;
       insert_in_order(std::move(item));
     }
     ready_.notify_one();
@@ -105,7 +105,7 @@ class QueueState {
     const auto now = Clock::now();
     for (auto it = delayed_.begin(); it != delayed_.end();) {
       if (it->due <= now) {
-        if (!index_.contains(it->item.job_id)) insert_in_order(std::move(it->item));
+        if (!index_.contains(it->item.key)) insert_in_order(std::move(it->item));
         it = delayed_.erase(it);
       } else {
         ++it;
@@ -127,8 +127,8 @@ class QueueState {
     while (position != level.begin() && std::prev(position)->push_order > item.push_order) {
       --position;
     }
-    const std::string job_id = item.job_id;
-    index_[job_id] = level.insert(position, std::move(item));
+    const std::string key = item.key;
+    index_[key] = level.insert(position, std::move(item));
   }
 
   int effective_priority(const Waiting& item, Clock::time_point now) const {
@@ -155,7 +155,7 @@ class QueueState {
     }
     Waiting item = std::move(best_level->front());
     best_level->pop_front();
-    index_.erase(item.job_id);
+    index_.erase(item.key);
     return item;
   }
 

@@ -19,15 +19,47 @@ JobTicket ticket_for(const Job& job) {
   return ticket;
 }
 
+std::string chunk_run_key(const std::string& job_id, int index) {
+  return job_id + "#" + std::to_string(index);
+}
+
+std::string run_key(const JobTicket& ticket) {
+  return ticket.chunk ? chunk_run_key(ticket.job_id, ticket.chunk->index) : ticket.job_id;
+}
+
+namespace {
+
+ChunkOfJob chunk_from_json(const nlohmann::json& json) {
+  ChunkOfJob chunk;
+  chunk.index = json.at("index").get<int>();
+  chunk.count = json.at("count").get<int>();
+  chunk.span.start_sample = json.at("start").get<std::int64_t>();
+  chunk.span.sample_count = json.at("samples").get<std::int64_t>();
+  if (chunk.index < 0 || chunk.index >= chunk.count || chunk.span.start_sample < 0 ||
+      chunk.span.sample_count <= 0) {
+    throw Error(ErrorCode::invalid_argument, "'chunk' does not describe a piece of the audio");
+  }
+  return chunk;
+}
+
+}  // namespace
+
 nlohmann::json ticket_to_json(const JobTicket& ticket) {
-  return {{"job", ticket.job_id},
-          {"priority", ticket.priority},
-          {"request", job_request_to_json(ticket.request)},
-          {"media",
-           {{"filename", ticket.media_filename},
-            {"file", ticket.media_file},
-            {"token", ticket.media_token},
-            {"duration", ticket.media_duration}}}};
+  nlohmann::json json = {{"job", ticket.job_id},
+                         {"priority", ticket.priority},
+                         {"request", job_request_to_json(ticket.request)},
+                         {"media",
+                          {{"filename", ticket.media_filename},
+                           {"file", ticket.media_file},
+                           {"token", ticket.media_token},
+                           {"duration", ticket.media_duration}}}};
+  if (ticket.chunk) {
+    json["chunk"] = {{"index", ticket.chunk->index},
+                     {"count", ticket.chunk->count},
+                     {"start", ticket.chunk->span.start_sample},
+                     {"samples", ticket.chunk->span.sample_count}};
+  }
+  return json;
 }
 
 JobTicket ticket_from_json(const nlohmann::json& json) {
@@ -43,6 +75,7 @@ JobTicket ticket_from_json(const nlohmann::json& json) {
     ticket.media_file = media.at("file").get<std::string>();
     ticket.media_token = media.value("token", std::string());
     ticket.media_duration = media.value("duration", 0.0);
+    if (json.contains("chunk")) ticket.chunk = chunk_from_json(json.at("chunk"));
     // A file name only: a message must not point a worker at another path.
     if (ticket.media_file.empty() || ticket.media_file.find('/') != std::string::npos ||
         ticket.media_file.starts_with(".")) {

@@ -78,7 +78,7 @@ struct InProcessQueueOptions {
 // pushed behind 50 priority-2 jobs goes next unless they have waited 6
 // minutes already.
 //
-// Pushing a job that is already waiting changes nothing. A delivery rejected
+// Pushing a job (or a chunk of one, by run_key) that is already waiting changes nothing. A delivery rejected
 // with requeue goes back to its old place (its original push time);
 // retry_later puts it back after the delay; ack, reject(false) and dropping
 // a delivery leave it gone, since in-process there is no broker to

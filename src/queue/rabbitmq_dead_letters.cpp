@@ -50,8 +50,15 @@ std::int64_t rabbitmq_requeue_dead_letters(const RabbitQueueOptions& options,
     const std::string body(rabbitmq::as_view(message.body));
     const rabbitmq::MessageProperties properties = rabbitmq::read_properties(message.properties);
     amqp_destroy_message(&message);
+    std::string requeued_body = body;
     try {
-      const JobTicket ticket = rabbitmq::ticket_from_body(body);
+      JobTicket ticket = rabbitmq::ticket_from_body(body);
+      if (ticket.chunk) {
+        // A chunk failed its job: the whole job goes back, and runs again
+        // from the chunks that were done.
+        ticket.chunk.reset();
+        requeued_body = ticket_to_json(ticket).dump();
+      }
       if (before_requeue) before_requeue(ticket);
     } catch (const std::exception& error) {
       spdlog::warn("rabbitmq {}: a message stays in {}: {}", connection.endpoint().display, names.dead,
@@ -60,7 +67,7 @@ std::int64_t rabbitmq_requeue_dead_letters(const RabbitQueueOptions& options,
     }
     // Marked redelivered: a worker may have started this job before.
     rabbitmq::OutgoingMessage requeued;
-    requeued.body = body;
+    requeued.body = requeued_body;
     requeued.priority = properties.priority;
     requeued.marked_redelivered = true;
     requeued.mandatory = true;  // never ack a dead letter that no queue took

@@ -49,8 +49,28 @@ class JobReporter {
   // Back to queued: shutdown, or a failure that may pass and is retried.
   virtual void requeued(const std::string& job_id, const std::string& reason) = 0;
 
+  // A job split into chunks for many workers (job_chunk.hpp). split
+  // stores the plan, or keeps the one stored by an earlier splitter and
+  // puts back to queued its chunks that no live worker runs; it returns
+  // the chunks as stored, whose queued ones need a ticket each.
+  virtual std::vector<JobChunk> split(const std::string& job_id,
+                                      const std::vector<AudioSpan>& spans) = 0;
+  // A chunk starts: stale when the job is not processing any more or the
+  // chunk is done; held_elsewhere when a live worker runs it.
+  virtual Start chunk_started(const std::string& job_id, int index) = 0;
+  // Progress of one chunk; the job's is the share of its audio done.
+  virtual void chunk_progress(const std::string& job_id, int index, double fraction) = 0;
+  // Stores the chunk's transcript, sends the job's segments in time order
+  // as far as the done chunks allow, and completes the job (as completed()
+  // does) when this was the last chunk. False when the job was cancelled
+  // or failed meanwhile.
+  virtual bool chunk_completed(const std::string& job_id, int index, const Transcript& transcript,
+                               const std::string& requested_language) = 0;
+  // Back to queued: shutdown, or a failure that may pass.
+  virtual void chunk_requeued(const std::string& job_id, int index) = 0;
+
   // Calls `on_cancel` (once, on some other thread) when the job is
-  // cancelled by anyone, anywhere; also at once when it already is.
+  // cancelled or fails, by anyone, anywhere; also at once when it already is.
   // Keep the returned object while the job runs.
   virtual std::unique_ptr<Subscription> watch_cancel(const std::string& job_id,
                                                      std::function<void()> on_cancel) = 0;

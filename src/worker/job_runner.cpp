@@ -3,9 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "engine/media_transcription.hpp"
+#include "media/audio_decoder.hpp"
 #include "models/vad_model.hpp"
 #include "util/error.hpp"
 #include "util/logging.hpp"
@@ -21,6 +24,7 @@ std::string_view to_string(JobOutcome outcome) {
     case JobOutcome::retry: return "retry";
     case JobOutcome::held_elsewhere: return "held_elsewhere";
     case JobOutcome::skipped: return "skipped";
+    case JobOutcome::split: return "split";
   }
   return "failed";
 }
@@ -60,21 +64,86 @@ std::string as_uploaded(std::string message, const std::filesystem::path& local,
   return message;
 }
 
+// Reports made inside the engine (through whisper.cpp's C callbacks), where
+// an exception must not pass. A failure to record one (the job was deleted
+// meanwhile, and its cancel is on the way) only costs the event.
+template <typename Record>
+void guarded(const std::string& job_id, const Record& record) {
+  try {
+    record();
+  } catch (const std::exception& error) {
+    spdlog::debug("job {}: event not recorded: {}", job_id, error.what());
+  }
+}
+
+bool worth_splitting(const JobTicket& ticket, const JobRunnerContext& context) {
+  return context.split_into != nullptr && !ticket.chunk && context.chunking.chunk_seconds > 0 &&
+         ticket.media_duration > context.chunking.chunk_seconds;
+}
+
+// Cuts the job's audio as transcribe_media would and puts one ticket per
+// chunk on the queue. Nothing when it turns out to be one chunk (the
+// probe's duration was off): then it runs whole here.
+std::optional<JobOutcome> split_into_chunks(const JobTicket& ticket, const std::filesystem::path& media,
+                                            Engine& engine, const EngineOptions& options,
+                                            JobRunnerContext& context, std::stop_token stop) {
+  ChunkPlan plan = plan_chunks(media, context.chunking, stop);
+  if (plan.spans.size() < 2) return std::nullopt;
+  // Every chunk gets the language of the first, as one run would give them.
+  std::string language = options.language;
+  if (const std::string detected = engine.detect_language(plan.first_chunk, options); !detected.empty()) {
+    language = detected;
+  }
+  plan.first_chunk = {};
+  const std::vector<JobChunk> chunks = context.reporter.split(ticket.job_id, plan.spans);
+  int queued = 0;
+  for (const JobChunk& chunk : chunks) {
+    if (chunk.state != ChunkState::queued) continue;
+    JobTicket piece = ticket;
+    piece.request.language = language;
+    piece.chunk = ChunkOfJob{chunk.index, static_cast<int>(chunks.size()), chunk.span};
+    context.split_into->push(piece);
+    ++queued;
+  }
+  spdlog::info("job split into {} chunks ({} queued, language {})", chunks.size(), queued, language);
+  const bool all_done = std::all_of(chunks.begin(), chunks.end(),
+                                    [](const JobChunk& chunk) { return chunk.state == ChunkState::done; });
+  if (all_done && chunks.back().transcript) {
+    // Split before, and every chunk finished, but the job was not completed
+    // (its last worker died in between): complete it now.
+    context.reporter.chunk_completed(ticket.job_id, chunks.back().index, *chunks.back().transcript,
+                                     language);
+  }
+  return JobOutcome::split;
+}
+
 JobOutcome run_job_steps(const JobTicket& ticket, bool redelivered, JobRunnerContext& context,
                          std::stop_token outer_stop, const std::atomic<bool>& shutting_down,
                          JobRunReport& report) {
   const std::string& job_id = ticket.job_id;
-  LogContext log_context({{"job", job_id}});
+  std::vector<std::pair<std::string, std::string>> log_fields{{"job", job_id}};
+  if (ticket.chunk) log_fields.emplace_back("chunk", std::to_string(ticket.chunk->index));
+  LogContext log_context(std::move(log_fields));
   JobReporter& reporter = context.reporter;
-  const JobReporter::Start start = reporter.started(job_id, redelivered);
+  const JobReporter::Start start = ticket.chunk ? reporter.chunk_started(job_id, ticket.chunk->index)
+                                                : reporter.started(job_id, redelivered);
   if (start.verdict == JobReporter::Start::Verdict::stale) return JobOutcome::skipped;
   if (start.verdict == JobReporter::Start::Verdict::held_elsewhere) {
-    spdlog::info("job redelivered while another live worker runs it; looking again later");
+    spdlog::info("redelivered while another live worker runs it; looking again later");
     return JobOutcome::held_elsewhere;
   }
   const int attempt = report.attempt = start.attempt;
-  spdlog::info("job started: {} ({:.1f} s of media, attempt {})", ticket.media_filename,
-               ticket.media_duration, attempt);
+  report.chunk = ticket.chunk.has_value();
+  if (ticket.chunk) {
+    spdlog::info("chunk {} of {} started: {:.1f} s at {:.1f} s of {} (attempt {})",
+                 ticket.chunk->index + 1, ticket.chunk->count,
+                 static_cast<double>(ticket.chunk->span.sample_count) / kSampleRate,
+                 static_cast<double>(ticket.chunk->span.start_sample) / kSampleRate,
+                 ticket.media_filename, attempt);
+  } else {
+    spdlog::info("job started: {} ({:.1f} s of media, attempt {})", ticket.media_filename,
+                 ticket.media_duration, attempt);
+  }
 
   // A cancel from anywhere (the API of any process) stops the engine.
   std::stop_source job_stop;
@@ -99,22 +168,34 @@ JobOutcome run_job_steps(const JobTicket& ticket, bool redelivered, JobRunnerCon
       }
       options.vad_model = vad_model->string();
     }
-    TranscriptionCallbacks callbacks;
-    // These run inside the engine (through whisper.cpp's C callbacks), where
-    // an exception must not pass. A failure to record an event (the job was
-    // deleted meanwhile, and its cancel is on the way) only costs the event.
-    auto guarded = [&job_id](const auto& record) {
-      try {
-        record();
-      } catch (const std::exception& error) {
-        spdlog::debug("job {}: event not recorded: {}", job_id, error.what());
+    if (ticket.chunk) {
+      const ChunkOfJob& chunk = *ticket.chunk;
+      const bool last = chunk.index + 1 == chunk.count;
+      Transcript part = transcribe_span(
+          local_path, chunk.span, last, engine, options,
+          [&](double fraction) {
+            guarded(job_id, [&] { reporter.chunk_progress(job_id, chunk.index, fraction); });
+          },
+          job_stop.get_token());
+      report.audio_seconds = static_cast<double>(chunk.span.sample_count) / kSampleRate;
+      if (!reporter.chunk_completed(job_id, chunk.index, part, ticket.request.language)) {
+        return JobOutcome::cancelled;
       }
-    };
+      spdlog::info("chunk {} of {} completed: {} segments", chunk.index + 1, chunk.count,
+                   part.segments.size());
+      return JobOutcome::completed;
+    }
+    if (worth_splitting(ticket, context)) {
+      if (auto outcome = split_into_chunks(ticket, local_path, engine, options, context, job_stop.get_token())) {
+        return *outcome;
+      }
+    }
+    TranscriptionCallbacks callbacks;
     callbacks.on_progress = [&](const TranscriptionProgress& p) {
-      guarded([&] { reporter.progress(job_id, p.fraction); });
+      guarded(job_id, [&] { reporter.progress(job_id, p.fraction); });
     };
     callbacks.on_segment = [&](const Segment& segment) {
-      guarded([&] { reporter.segment(job_id, segment); });
+      guarded(job_id, [&] { reporter.segment(job_id, segment); });
     };
     Transcript transcript = transcribe_media(local_path, engine, options, context.chunking,
                                              callbacks, job_stop.get_token());
@@ -125,20 +206,27 @@ JobOutcome run_job_steps(const JobTicket& ticket, bool redelivered, JobRunnerCon
     spdlog::info("job completed: {} segments", transcript.segments.size());
     return JobOutcome::completed;
   } catch (const Error& error) {
+    auto requeue = [&](const std::string& reason) {
+      if (ticket.chunk) {
+        reporter.chunk_requeued(job_id, ticket.chunk->index);
+      } else {
+        reporter.requeued(job_id, reason);
+      }
+    };
     if (error.code() == ErrorCode::cancelled) {
       if (shutting_down && !cancelled_by_user) {
-        reporter.requeued(job_id, "worker shutting down");
-        spdlog::info("job interrupted by shutdown; queued again");
+        requeue("worker shutting down");
+        spdlog::info("interrupted by shutdown; queued again");
         return JobOutcome::interrupted;
       }
       reporter.cancelled(job_id);
-      spdlog::info("job cancelled");
+      spdlog::info("cancelled");
       return JobOutcome::cancelled;
     }
     const std::string message = as_uploaded(error.what(), local_path, ticket.media_filename);
     if (is_transient_failure(error.code()) && attempt < context.max_attempts) {
-      reporter.requeued(job_id, "attempt " + std::to_string(attempt) + " failed: " + message);
-      spdlog::warn("job attempt {} failed, will retry: {}", attempt, message);
+      requeue("attempt " + std::to_string(attempt) + " failed: " + message);
+      spdlog::warn("attempt {} failed, will retry: {}", attempt, message);
       return JobOutcome::retry;
     }
     reporter.failed(job_id, error.code(), message);

@@ -11,6 +11,7 @@
 
 #include "engine/audio_chunker.hpp"
 #include "queue/job_ticket.hpp"
+#include "queue/queue.hpp"
 #include "worker/engine_cache.hpp"
 #include "worker/job_reporter.hpp"
 #include "worker/media_source.hpp"
@@ -25,9 +26,10 @@ enum class JobOutcome {
   retry,        // a failure that may pass: run it again later
   skipped,      // it was no longer queued (cancelled, deleted or done before it started)
   held_elsewhere,  // redelivered, but a live worker still runs it: look again later
+  split,        // cut into chunk tickets for any worker; the job goes on without this run
 };
 
-// "completed", "failed", "cancelled", "interrupted", "retry", "skipped", "held_elsewhere".
+// "completed", "failed", "cancelled", "interrupted", "retry", "skipped", "held_elsewhere", "split".
 std::string_view to_string(JobOutcome outcome);
 
 // What a finished run reports (for metrics).
@@ -36,7 +38,8 @@ struct JobRunReport {
   std::string engine;        // "whisper", "sphinx"; "" if it never got one
   double wall_seconds = 0;
   double audio_seconds = 0;  // transcribed
-  int attempt = 0;           // which run of the job this was (0: never started)
+  int attempt = 0;           // which run of the job (or chunk) this was (0: never started)
+  bool chunk = false;        // the run was one chunk of a split job
 };
 
 struct JobRunnerContext {
@@ -44,6 +47,9 @@ struct JobRunnerContext {
   MediaSource& media;
   EngineCache& engines;
   ChunkingOptions chunking;
+  // Where a file longer than one chunk is split into chunk tickets, so its
+  // chunks run on every free worker at once; null: run it whole here.
+  Queue* split_into = nullptr;
   int threads_per_job = 4;
   // Runs of one job, the first included; a failure that may pass is
   // retried until then, and fails the job after.

@@ -8,14 +8,21 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/media_transcription.hpp"
+#include "queue/job_ticket.hpp"
+#include "worker/chunk_segments.hpp"
 #include "worker/job_reporter.hpp"
 #include "worker/worker_heartbeat.hpp"
 
 namespace soundscripter {
 namespace {
 
-bool is_cancel_event(const JobEvent& event) {
-  return event.type == "state" && event.data.value("state", std::string()) == "cancelled";
+// The job ended for everyone running a part of it: cancelled by a user,
+// or failed (in a split job, one chunk's failure is the job's).
+bool is_stop_event(const JobEvent& event) {
+  if (event.type != "state") return false;
+  const std::string state = event.data.value("state", std::string());
+  return state == "cancelled" || state == "failed";
 }
 
 class StoreJobReporter final : public JobReporter {
@@ -74,6 +81,79 @@ class StoreJobReporter final : public JobReporter {
     }
   }
 
+  std::vector<JobChunk> split(const std::string& job_id,
+                              const std::vector<AudioSpan>& spans) override {
+    std::vector<JobChunk> chunks = store_.split_job(job_id, spans);
+    for (JobChunk& chunk : chunks) {
+      // Left processing by a worker that is gone (the splitter before us died
+      // with it, or the whole process was restarted): runnable again.
+      if (chunk.state == ChunkState::processing &&
+          !held_by_live_worker(chunk_run_key(job_id, chunk.index)) &&
+          store_.transition_chunk(job_id, chunk.index, {ChunkState::processing}, ChunkState::queued)) {
+        chunk.state = ChunkState::queued;
+      }
+    }
+    return chunks;
+  }
+
+  Start chunk_started(const std::string& job_id, int index) override {
+    auto job = store_.get(job_id);
+    if (!job || job->state != JobState::processing) return {Start::Verdict::stale, 0};
+    if (!store_.transition_chunk(job_id, index, {ChunkState::queued}, ChunkState::processing)) {
+      // Done, or running: by a live worker, or by one that died with it
+      // (then its ticket came back, and this is it).
+      if (held_by_live_worker(chunk_run_key(job_id, index))) return {Start::Verdict::held_elsewhere, 0};
+      if (!store_.transition_chunk(job_id, index, {ChunkState::processing}, ChunkState::processing)) {
+        return {Start::Verdict::stale, 0};
+      }
+    }
+    for (const JobChunk& chunk : store_.chunks(job_id, /*transcripts=*/false)) {
+      if (chunk.index == index) return {Start::Verdict::run, chunk.attempts};
+    }
+    return {Start::Verdict::stale, 0};
+  }
+
+  void chunk_progress(const std::string& job_id, int index, double fraction) override {
+    store_.set_chunk_progress(job_id, index, fraction);
+    double done = 0;
+    double total = 0;
+    for (const JobChunk& chunk : store_.chunks(job_id, /*transcripts=*/false)) {
+      done += chunk.progress * static_cast<double>(chunk.span.sample_count);
+      total += static_cast<double>(chunk.span.sample_count);
+    }
+    if (total > 0) events_.progress(job_id, done / total);
+  }
+
+  bool chunk_completed(const std::string& job_id, int index, const Transcript& transcript,
+                       const std::string& requested_language) override {
+    // From queued too: a splitter that found this chunk's worker gone put it
+    // back meanwhile; the first result stored is the one kept.
+    if (!store_.transition_chunk(job_id, index, {ChunkState::queued, ChunkState::processing},
+                                 ChunkState::done, &transcript)) {
+      auto job = store_.get(job_id);
+      return job && job->state == JobState::processing;
+    }
+    send_chunk_segments(store_, events_, job_id);
+    std::vector<JobChunk> chunks = store_.chunks(job_id);
+    const bool all_done = std::all_of(chunks.begin(), chunks.end(), [](const JobChunk& chunk) {
+      return chunk.state == ChunkState::done;
+    });
+    if (!all_done) {
+      auto job = store_.get(job_id);
+      return job && job->state == JobState::processing;
+    }
+    // Another chunk's worker may still be sending its segments: they go out
+    // before `completed`, which ends every client's stream.
+    wait_for_chunk_segments(store_, events_, job_id);
+    std::vector<SpanTranscript> parts;
+    for (const JobChunk& chunk : chunks) parts.push_back({chunk.span, &*chunk.transcript});
+    return completed(job_id, stitch_spans(parts, requested_language));
+  }
+
+  void chunk_requeued(const std::string& job_id, int index) override {
+    store_.transition_chunk(job_id, index, {ChunkState::processing}, ChunkState::queued);
+  }
+
   std::unique_ptr<Subscription> watch_cancel(const std::string& job_id,
                                              std::function<void()> on_cancel) override {
     auto fired = std::make_shared<std::atomic<bool>>(false);
@@ -81,16 +161,17 @@ class StoreJobReporter final : public JobReporter {
       if (!fired->exchange(true)) on_cancel();
     };
     auto subscription = bus_.subscribe(job_id, [fire_once](const JobEvent& event) {
-      if (is_cancel_event(event)) fire_once();
+      if (is_stop_event(event)) fire_once();
     });
     // Subscribed first, then read: a cancel in between is seen either way.
     // A job that is gone (deleted) counts as cancelled.
     auto job = store_.get(job_id);
-    if (!job || job->state == JobState::cancelled) fire_once();
+    if (!job || job->state == JobState::cancelled || job->state == JobState::failed) fire_once();
     return subscription;
   }
 
  private:
+  // job_id: a run key (job_ticket.hpp), as heartbeats list them.
   bool held_by_live_worker(const std::string& job_id) {
     const double since = unix_now() - std::chrono::duration<double>(kWorkerGoneAfter).count();
     for (const WorkerInfo& worker : store_.live_workers(since)) {

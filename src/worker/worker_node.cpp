@@ -7,10 +7,14 @@ WorkerNode::WorkerNode(JobStore& store, JobEvents& events, EventBus& bus, Queue&
     : id_(new_worker_id()), engines_(options.default_engine), media_(std::move(media)) {
   default_engine_ = &engines_.preload_default();
   reporter_ = make_store_job_reporter(store, events, bus, id_);
-  JobRunnerContext context{*reporter_,      *media_,
-                           engines_,        options.chunking,
-                           options.threads_per_job, options.max_attempts,
-                           options.on_finished};
+  JobRunnerContext context{.reporter = *reporter_,
+                           .media = *media_,
+                           .engines = engines_,
+                           .chunking = options.chunking,
+                           .split_into = options.split_chunks ? &queue : nullptr,
+                           .threads_per_job = options.threads_per_job,
+                           .max_attempts = options.max_attempts,
+                           .on_finished = options.on_finished};
   pool_ = std::make_unique<WorkerPool>(WorkerPoolOptions{options.slots}, queue, context);
   pool_->start();
   std::string engine = default_engine_->name();

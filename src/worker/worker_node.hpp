@@ -22,6 +22,7 @@ struct WorkerNodeOptions {
   int threads_per_job = 4;
   int max_attempts = 3;
   ChunkingOptions chunking;
+  bool split_chunks = true;         // a long file's chunks go on the queue for any worker
   std::function<void(const JobRunReport&)> on_finished;  // optional (metrics)
 };
 

@@ -93,7 +93,7 @@ void WorkerPool::work(std::stop_token stop) {
       delivery->reject(/*requeue=*/true);
       continue;
     }
-    const std::string job_id = delivery->ticket().job_id;
+    const std::string job_id = run_key(delivery->ticket());
     bool already_running_here = false;
     {
       std::lock_guard lock(running_mutex_);

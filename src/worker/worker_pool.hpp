@@ -43,7 +43,7 @@ class WorkerPool {
 
   int size() const { return options_.slots; }
   int busy() const { return busy_; }
-  // Ids of the jobs running now (for heartbeats).
+  // Run keys (job_ticket.hpp) of the jobs and chunks running now (for heartbeats).
   std::vector<std::string> running_jobs() const;
 
  private:
@@ -58,7 +58,7 @@ class WorkerPool {
   std::atomic<bool> shutting_down_{false};
   std::atomic<int> busy_{0};
   mutable std::mutex running_mutex_;
-  std::map<std::string, int> running_;  // job id -> slots running it
+  std::map<std::string, int> running_;  // run key -> slots running it
   std::vector<std::jthread> threads_;
 };
 

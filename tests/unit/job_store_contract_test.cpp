@@ -571,3 +571,99 @@ TEST_P(job_store_contract, AHeartbeatReplacesTheWorkersLastOne) {
 
 }  // namespace
 }  // namespace soundscripter
+
+namespace soundscripter {
+namespace {
+
+std::vector<ChunkState> chunk_states(const std::vector<JobChunk>& chunks) {
+  std::vector<ChunkState> states;
+  for (const JobChunk& chunk : chunks) states.push_back(chunk.state);
+  return states;
+}
+
+TEST_P(job_store_contract, ASplitJobKeepsItsFirstPlanWhoeverSplitsItAgain) {
+  auto store = open();
+  store->create(make_job("j_1", 1));
+  EXPECT_TRUE(store->chunks("j_1").empty());
+  const std::vector<AudioSpan> plan{{0, 4'800'000}, {4'800'000, 4'700'000}, {9'500'000, 123}};
+  const std::vector<JobChunk> first = store->split_job("j_1", plan);
+  ASSERT_EQ(first.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(first[i].index, i);
+    EXPECT_EQ(first[i].span, plan[i]);
+    EXPECT_EQ(first[i].state, ChunkState::queued);
+    EXPECT_EQ(first[i].attempts, 0);
+    EXPECT_EQ(first[i].segments, ChunkSegments::unsent);
+    EXPECT_FALSE(first[i].transcript);
+  }
+  // Another process splitting the same job (with other settings) gets the
+  // plan that was stored first.
+  const std::vector<JobChunk> again = open()->split_job("j_1", {{0, 10}});
+  ASSERT_EQ(again.size(), 3u);
+  EXPECT_EQ(again[2].span, plan[2]);
+  store->remove("j_1");
+  EXPECT_TRUE(store->chunks("j_1").empty());
+}
+
+TEST_P(job_store_contract, ChunkTransitionsAreCompareAndSetAndDoneKeepsTheTranscript) {
+  auto store = open();
+  store->create(make_job("j_1", 1));
+  store->split_job("j_1", {{0, 100}, {100, 100}});
+  EXPECT_TRUE(store->transition_chunk("j_1", 1, {ChunkState::queued}, ChunkState::processing));
+  EXPECT_FALSE(open()->transition_chunk("j_1", 1, {ChunkState::queued}, ChunkState::processing));
+  store->set_chunk_progress("j_1", 1, 0.5);
+  EXPECT_EQ(store->chunks("j_1")[1].progress, 0.5);
+  EXPECT_EQ(store->chunks("j_1")[1].attempts, 1);
+  // Taken over from a worker that died: another attempt, progress from 0.
+  EXPECT_TRUE(store->transition_chunk("j_1", 1, {ChunkState::processing}, ChunkState::processing));
+  EXPECT_EQ(store->chunks("j_1")[1].attempts, 2);
+  EXPECT_EQ(store->chunks("j_1")[1].progress, 0);
+
+  Transcript part;
+  part.language = "de";
+  part.segments = {{0.25, 1.5, "Grüß Gott", {}}};
+  EXPECT_TRUE(store->transition_chunk("j_1", 1, {ChunkState::queued, ChunkState::processing},
+                                      ChunkState::done, &part));
+  EXPECT_FALSE(open()->transition_chunk("j_1", 1, {ChunkState::queued, ChunkState::processing},
+                                        ChunkState::done, &part));
+  EXPECT_FALSE(store->transition_chunk("j_1", 7, {ChunkState::queued}, ChunkState::processing));
+  EXPECT_FALSE(store->transition_chunk("j_missing", 0, {ChunkState::queued}, ChunkState::processing));
+
+  const std::vector<JobChunk> chunks = open()->chunks("j_1");
+  EXPECT_EQ(chunk_states(chunks), (std::vector<ChunkState>{ChunkState::queued, ChunkState::done}));
+  EXPECT_EQ(chunks[1].progress, 1.0);
+  ASSERT_TRUE(chunks[1].transcript);
+  EXPECT_EQ(chunks[1].transcript->language, "de");
+  ASSERT_EQ(chunks[1].transcript->segments.size(), 1u);
+  EXPECT_EQ(chunks[1].transcript->segments[0].text, "Grüß Gott");
+  EXPECT_EQ(chunks[1].transcript->segments[0].start, 0.25);
+  // Progress and the plan without the transcripts, for the frequent reads.
+  EXPECT_FALSE(open()->chunks("j_1", /*transcripts=*/false)[1].transcript);
+}
+
+TEST_P(job_store_contract, ChunkSegmentsAreSentInOrderByOneSenderAtATime) {
+  auto store = open();
+  store->create(make_job("j_1", 1));
+  store->split_job("j_1", {{0, 100}, {100, 100}, {200, 100}});
+  const Transcript part;
+  for (int index : {2, 1}) {
+    store->transition_chunk("j_1", index, {ChunkState::queued}, ChunkState::processing);
+    store->transition_chunk("j_1", index, {ChunkState::processing}, ChunkState::done, &part);
+  }
+  // Chunk 1 is done, but chunk 0 is not: not its turn.
+  EXPECT_FALSE(store->advance_chunk_segments("j_1", 1, ChunkSegments::unsent, ChunkSegments::sending));
+  // Not done: nothing to send.
+  EXPECT_FALSE(store->advance_chunk_segments("j_1", 0, ChunkSegments::unsent, ChunkSegments::sending));
+  store->transition_chunk("j_1", 0, {ChunkState::queued}, ChunkState::processing);
+  store->transition_chunk("j_1", 0, {ChunkState::processing}, ChunkState::done, &part);
+  EXPECT_TRUE(store->advance_chunk_segments("j_1", 0, ChunkSegments::unsent, ChunkSegments::sending));
+  EXPECT_FALSE(open()->advance_chunk_segments("j_1", 0, ChunkSegments::unsent, ChunkSegments::sending));
+  // Chunk 0 is being sent, not sent: chunk 1 still waits.
+  EXPECT_FALSE(store->advance_chunk_segments("j_1", 1, ChunkSegments::unsent, ChunkSegments::sending));
+  EXPECT_TRUE(store->advance_chunk_segments("j_1", 0, ChunkSegments::sending, ChunkSegments::sent));
+  EXPECT_TRUE(open()->advance_chunk_segments("j_1", 1, ChunkSegments::unsent, ChunkSegments::sending));
+  EXPECT_EQ(store->chunks("j_1")[1].segments, ChunkSegments::sending);
+}
+
+}  // namespace
+}  // namespace soundscripter
