@@ -1,5 +1,5 @@
-// Runs a function now (or after one period) and then every `period` on its own thread until the
-// object is destroyed (which wakes and joins the thread at once). An
+// Runs a function now (or after one period) and then every `period` on its
+// own thread, or sooner when asked (run_soon), until the object is destroyed (which wakes and joins the thread at once). An
 // exception from the function is logged and the next round goes on: the
 // background chores (retention, outbox, heartbeats) must outlive a server
 // that is briefly away.
@@ -42,15 +42,27 @@ class PeriodicTask {
   PeriodicTask(const PeriodicTask&) = delete;
   PeriodicTask& operator=(const PeriodicTask&) = delete;
 
+  // Runs the function on its thread as soon as it is free, without waiting
+  // for the rest of the period; never blocks the caller.
+  void run_soon() {
+    {
+      std::lock_guard lock(mutex_);
+      run_soon_ = true;
+    }
+    wake_.notify_one();
+  }
+
  private:
   void wait(std::stop_token stop, std::chrono::milliseconds period) {
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, stop, period, [] { return false; });
+    wake_.wait_for(lock, stop, period, [this] { return run_soon_; });
+    run_soon_ = false;
   }
 
   std::string name_;
   std::mutex mutex_;
   std::condition_variable_any wake_;
+  bool run_soon_ = false;
   std::jthread thread_;
 };
 

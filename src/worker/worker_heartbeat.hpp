@@ -32,6 +32,9 @@ class WorkerHeartbeat {
   ~WorkerHeartbeat();  // forgets the worker: a clean stop leaves no ghost
 
   void beat();
+  // Beats on the heartbeat's thread now rather than at the next interval
+  // (a job started: the store must know at once who holds it).
+  void beat_soon() { task_->run_soon(); }
 
  private:
   JobStore& store_;

@@ -16,11 +16,14 @@ WorkerNode::WorkerNode(JobStore& store, JobEvents& events, EventBus& bus, Queue&
                            .max_attempts = options.max_attempts,
                            .on_finished = options.on_finished};
   pool_ = std::make_unique<WorkerPool>(WorkerPoolOptions{options.slots}, queue, context);
-  pool_->start();
   std::string engine = default_engine_->name();
   if (!options.default_engine.model.empty()) engine += ":" + options.default_engine.model;
   heartbeat_ = std::make_unique<WorkerHeartbeat>(
       store, *pool_, WorkerInfo{id_, host_name(), pool_->size(), 0, {}, {engine}, unix_now(), 0});
+  // A redelivered job must not start elsewhere while this worker holds it:
+  // the store hears of each start at once, not at the next beat.
+  pool_->on_running_changed([heartbeat = heartbeat_.get()] { heartbeat->beat_soon(); });
+  pool_->start();
 }
 
 WorkerNode::~WorkerNode() { stop(std::chrono::milliseconds(0)); }

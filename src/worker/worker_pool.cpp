@@ -110,6 +110,7 @@ void WorkerPool::work(std::stop_token stop) {
       continue;
     }
     busy_++;
+    if (running_changed_) running_changed_();
     JobRunReport report{JobOutcome::failed, "", 0, 0, 0};
     try {
       report = run_job(delivery->ticket(), delivery->redelivered(), context_, stop, shutting_down_);
@@ -124,6 +125,7 @@ void WorkerPool::work(std::stop_token stop) {
       std::lock_guard lock(running_mutex_);
       if (--running_[job_id] == 0) running_.erase(job_id);
     }
+    if (running_changed_) running_changed_();
     settle(*delivery, report);
     if (report.outcome == JobOutcome::retry) pause(options_.retry_delay);
   }

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <stop_token>
@@ -33,6 +34,10 @@ class WorkerPool {
  public:
   WorkerPool(WorkerPoolOptions options, Queue& queue, JobRunnerContext context);
   ~WorkerPool();  // stops as stop() does
+
+  // Called on a worker thread whenever a job or chunk starts or ends here
+  // (for a heartbeat at once); set before start(). Must not block.
+  void on_running_changed(std::function<void()> listener) { running_changed_ = std::move(listener); }
 
   void start();
 
@@ -59,6 +64,7 @@ class WorkerPool {
   std::atomic<int> busy_{0};
   mutable std::mutex running_mutex_;
   std::map<std::string, int> running_;  // run key -> slots running it
+  std::function<void()> running_changed_;
   std::vector<std::jthread> threads_;
 };
 

@@ -11,12 +11,15 @@
 #include <stdexcept>
 #include <thread>
 
-#include "support/service_fixture.hpp"
+#include "engine/media_transcription.hpp"
 #include "support/process.hpp"
+#include "support/service_fixture.hpp"
 #include "support/sse_client.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_media.hpp"
 #include "support/test_servers.hpp"
+#include "transcript/writers.hpp"
+#include "worker/job_runner.hpp"
 
 namespace soundscripter::test {
 namespace {
@@ -85,7 +88,8 @@ TEST_F(distributed, WorkersRunJobsAndShowInTheWorkerList) {
 }
 
 TEST_F(distributed, AWorkerKilledMidJobHandsItsJobToAnother) {
-  ServeProcess& api_server = start_cluster(2);
+  // Whole jobs: the handoff of one chunk is the next test's.
+  ServeProcess& api_server = start_cluster(2, {"--split-chunks", "false"});
   ServiceApi api(api_server.base_url());
   const std::string long_job = api.submit_ok(long_speech_file(10));
   ASSERT_EQ(api.wait_for_state(long_job, {"processing"})["state"], "processing");
@@ -120,6 +124,41 @@ TEST_F(distributed, AWorkerKilledMidJobHandsItsJobToAnother) {
   EXPECT_EQ(recovered["attempts"], 2);
   EXPECT_LT(std::chrono::steady_clock::now() - killed_at, 240s);
   expect_all_completed_once(api, others);
+}
+
+TEST_F(distributed, AWorkerKilledMidChunkHandsTheChunkToAnotherAndTheTextIsOneRuns) {
+  const auto media = long_speech_file(4);
+  ServeProcess& api_server = start_cluster(2, {"--chunk-length", "60s"});
+  ServiceApi api(api_server.base_url());
+  const std::string long_job = api.submit_ok(media);
+  // Find a worker that runs one of its chunks ("ID#INDEX"), and kill it.
+  std::string holder;
+  nlohmann::json seen;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (holder.empty() && std::chrono::steady_clock::now() < deadline) {
+    seen = api.http().get("/v1/workers").json();
+    for (const auto& worker : seen["workers"]) {
+      for (const auto& key : worker["jobs"]) {
+        if (key.get<std::string>().starts_with(long_job + "#")) holder = worker["id"];
+      }
+    }
+    if (holder.empty()) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_FALSE(holder.empty()) << "no worker lists a chunk of the job: " << seen.dump();
+  for (auto& worker : workers()) {
+    if (holder.find("-" + std::to_string(worker->pid()) + "-") != std::string::npos) worker->kill9();
+  }
+  const nlohmann::json job = api.wait_until_finished(long_job, 300s);
+  ASSERT_EQ(job["state"], "completed") << job.dump();
+  EXPECT_EQ(job["attempts"], 1);  // the job ran once; only the chunk ran again
+
+  JobRequest request;
+  request.beam_size = 1;
+  request.no_fallback = true;
+  auto engine = load_engine({"whisper", random_whisper_model("test").string()});
+  const Transcript one_run =
+      transcribe_media(media, *engine, engine_options_for(request, 1), {60, 20}, {}, {});
+  EXPECT_EQ(api.http().get("/v1/jobs/" + long_job + "/transcript?format=txt").body, write_txt(one_run));
 }
 
 TEST_F(distributed, TheApiKilledAndRestartedLosesNoJob) {

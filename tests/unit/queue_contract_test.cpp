@@ -3,6 +3,8 @@
 // broker's dead letters and prefetch) is tested in its own file.
 #include <future>
 
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "queue/queue.hpp"
@@ -104,6 +106,30 @@ TEST_P(queue_contract, TheTicketSurvivesTheRoundTripIntact) {
   EXPECT_EQ(ticket_to_json(delivery->ticket()), ticket_to_json(sent));
   EXPECT_FALSE(delivery->redelivered());
   delivery->ack();
+}
+
+TEST_P(queue_contract, TheChunksOfOneJobAreSeparateMessagesThatKeepTheirSpans) {
+  JobTicket whole;
+  whole.job_id = "j_long";
+  whole.media_file = "j_long.flac";
+  for (int index = 0; index < 3; ++index) {
+    JobTicket piece = whole;
+    piece.chunk = ChunkOfJob{index, 3, AudioSpan{index * 4'800'000LL, 4'800'000}};
+    queue().push(piece);
+  }
+  std::set<int> seen;
+  for (int i = 0; i < 3; ++i) {
+    auto delivery = pop_within(queue(), 10s);
+    ASSERT_TRUE(delivery);
+    ASSERT_TRUE(delivery->ticket().chunk);
+    const ChunkOfJob& chunk = *delivery->ticket().chunk;
+    EXPECT_EQ(chunk.count, 3);
+    EXPECT_EQ(chunk.span.start_sample, chunk.index * 4'800'000LL);
+    EXPECT_EQ(run_key(delivery->ticket()), "j_long#" + std::to_string(chunk.index));
+    seen.insert(chunk.index);
+    delivery->ack();
+  }
+  EXPECT_EQ(seen, (std::set<int>{0, 1, 2}));
 }
 
 TEST_P(queue_contract, PrioritiesOutsideTheRangeAreClamped) {

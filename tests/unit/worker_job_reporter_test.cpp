@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "support/temp_dir.hpp"
+#include "queue/job_ticket.hpp"
 #include "worker/job_reporter.hpp"
 
 namespace soundscripter {
@@ -123,6 +124,107 @@ TEST_F(worker_job_reporter, RequeuedGoesBackToQueuedWithTheReason) {
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().data.at("reason"), "attempt 1 failed: broker away");
   EXPECT_EQ(reporter_->started("j_1", true).attempt, 2);
+}
+
+}  // namespace
+}  // namespace soundscripter
+
+namespace soundscripter {
+namespace {
+
+Transcript one_segment(double start, double end, const std::string& text) {
+  Transcript part;
+  part.language = "en";
+  part.segments = {{start, end, text, {}}};
+  return part;
+}
+
+// A job split into three 10-second chunks (at 16 kHz).
+class worker_split_job_reporter : public worker_job_reporter {
+ protected:
+  void SetUp() override {
+    worker_job_reporter::SetUp();
+    ASSERT_EQ(reporter_->started("j_1", false).verdict, Verdict::run);
+    chunks_ = reporter_->split("j_1", {{0, 160000}, {160000, 160000}, {320000, 160000}});
+  }
+  std::vector<std::string> segment_texts() {
+    std::vector<std::string> texts;
+    for (const JobEvent& event : store_->events_after("j_1", 0)) {
+      if (event.type == "segment") texts.push_back(event.data["segment"]["text"]);
+    }
+    return texts;
+  }
+  std::vector<JobChunk> chunks_;
+};
+
+TEST_F(worker_split_job_reporter, ChunksFinishingOutOfOrderSendSegmentsInOrderThenCompleteTheJob) {
+  ASSERT_EQ(chunks_.size(), 3u);
+  for (int index : {2, 0, 1}) ASSERT_EQ(reporter_->chunk_started("j_1", index).verdict, Verdict::run);
+  reporter_->chunk_progress("j_1", 1, 0.5);
+  EXPECT_NEAR(store_->get("j_1")->progress, 0.5 / 3, 1e-9);  // the share of the audio done
+
+  EXPECT_TRUE(reporter_->chunk_completed("j_1", 2, one_segment(1, 2, "third"), "auto"));
+  EXPECT_TRUE(segment_texts().empty());  // not its turn
+  EXPECT_TRUE(reporter_->chunk_completed("j_1", 0, one_segment(1, 2, "first"), "auto"));
+  EXPECT_EQ(segment_texts(), (std::vector<std::string>{"first"}));
+  EXPECT_EQ(store_->get("j_1")->state, JobState::processing);
+  EXPECT_TRUE(reporter_->chunk_completed("j_1", 1, one_segment(1, 2, "second"), "auto"));
+  EXPECT_EQ(segment_texts(), (std::vector<std::string>{"first", "second", "third"}));
+
+  const auto job = store_->get("j_1");
+  EXPECT_EQ(job->state, JobState::completed);
+  const auto result = store_->result("j_1");
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->segments.size(), 3u);
+  EXPECT_EQ(result->segments[1].text, "second");
+  EXPECT_DOUBLE_EQ(result->segments[1].start, 11.0);  // shifted by its chunk's offset
+  EXPECT_DOUBLE_EQ(result->segments[2].start, 21.0);
+  EXPECT_DOUBLE_EQ(result->duration, 30.0);
+  // `completed` is the last event, after every segment.
+  EXPECT_EQ(store_->events_after("j_1", 0).back().data.value("state", ""), "completed");
+}
+
+TEST_F(worker_split_job_reporter, AChunkRunningOnALiveWorkerIsHeldAndOneLeftByADeadWorkerIsTakenOver) {
+  ASSERT_EQ(reporter_->chunk_started("j_1", 0).verdict, Verdict::run);
+  // Another process's view: worker "w2" beats with chunk 0 as its own.
+  beat_as("w2", {chunk_run_key("j_1", 0)});
+  auto other = make_store_job_reporter(*store_, events_, *bus_, "w3");
+  EXPECT_EQ(other->chunk_started("j_1", 0).verdict, Verdict::held_elsewhere);
+  // w2 is forgotten (stopped beating): its chunk runs again, as attempt 2.
+  store_->forget_worker("w2");
+  const auto taken = other->chunk_started("j_1", 0);
+  EXPECT_EQ(taken.verdict, Verdict::run);
+  EXPECT_EQ(taken.attempt, 2);
+  // A done chunk is stale.
+  EXPECT_TRUE(other->chunk_completed("j_1", 0, one_segment(0, 1, "a"), "en"));
+  EXPECT_EQ(reporter_->chunk_started("j_1", 0).verdict, Verdict::stale);
+}
+
+TEST_F(worker_split_job_reporter, AfterACancelNoChunkStartsAndAFinishingOneSaysSo) {
+  ASSERT_EQ(reporter_->chunk_started("j_1", 0).verdict, Verdict::run);
+  std::atomic<bool> stopped{false};
+  auto watch = reporter_->watch_cancel("j_1", [&] { stopped = true; });
+  ASSERT_TRUE(store_->transition("j_1", {JobState::processing}, JobState::cancelled));
+  events_.state("j_1", JobState::cancelled);
+  EXPECT_TRUE(stopped);
+  EXPECT_EQ(reporter_->chunk_started("j_1", 1).verdict, Verdict::stale);
+  EXPECT_FALSE(reporter_->chunk_completed("j_1", 0, one_segment(0, 1, "late"), "en"));
+  EXPECT_EQ(store_->get("j_1")->state, JobState::cancelled);
+}
+
+TEST_F(worker_split_job_reporter, SplittingAgainKeepsThePlanAndRequeuesChunksNoLiveWorkerHolds) {
+  ASSERT_EQ(reporter_->chunk_started("j_1", 0).verdict, Verdict::run);
+  ASSERT_EQ(reporter_->chunk_started("j_1", 1).verdict, Verdict::run);
+  EXPECT_TRUE(reporter_->chunk_completed("j_1", 1, one_segment(0, 1, "b"), "en"));
+  beat_as("w2", {chunk_run_key("j_1", 0)});
+  auto other = make_store_job_reporter(*store_, events_, *bus_, "w3");
+  auto again = other->split("j_1", {{0, 480000}});  // another plan: ignored
+  ASSERT_EQ(again.size(), 3u);
+  EXPECT_EQ(again[0].state, ChunkState::processing);  // w2 still runs it
+  EXPECT_EQ(again[1].state, ChunkState::done);
+  EXPECT_EQ(again[2].state, ChunkState::queued);
+  store_->forget_worker("w2");
+  EXPECT_EQ(other->split("j_1", {})[0].state, ChunkState::queued);
 }
 
 }  // namespace

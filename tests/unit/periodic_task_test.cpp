@@ -1,0 +1,53 @@
+// PeriodicTask: the background chores' timer (heartbeats, outbox, retention).
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "util/periodic_task.hpp"
+
+namespace soundscripter {
+namespace {
+
+using namespace std::chrono_literals;
+
+template <typename Condition>
+bool eventually(Condition condition, std::chrono::milliseconds within = 2s) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+TEST(periodic_task, RunsAtOnceThenWaitsItsPeriod) {
+  std::atomic<int> runs{0};
+  PeriodicTask task("test", 1h, [&] { ++runs; });
+  EXPECT_TRUE(eventually([&] { return runs == 1; }));
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(runs, 1);
+}
+
+TEST(periodic_task, RunSoonRunsWithoutWaitingForThePeriod) {
+  std::atomic<int> runs{0};
+  PeriodicTask task("test", 1h, [&] { ++runs; });
+  ASSERT_TRUE(eventually([&] { return runs == 1; }));
+  task.run_soon();
+  EXPECT_TRUE(eventually([&] { return runs == 2; }));
+  task.run_soon();
+  EXPECT_TRUE(eventually([&] { return runs == 3; }));
+}
+
+TEST(periodic_task, AnExceptionDoesNotStopTheNextRounds) {
+  std::atomic<int> runs{0};
+  PeriodicTask task("test", 10ms, [&] {
+    ++runs;
+    throw std::runtime_error("server away");
+  });
+  EXPECT_TRUE(eventually([&] { return runs >= 3; }));
+}
+
+}  // namespace
+}  // namespace soundscripter
