@@ -10,8 +10,12 @@ PostgreSQL, Redis and RabbitMQ); prints Markdown tables.
    worker's idle gap between two jobs while the queue is full, and the wait of a job
    sent alone (one at a time). Checked: every job completed exactly once, attempts 1.
 2. --scale: N copies of a 10-minute file submitted at once to N = 1, 2, 4 worker
-   processes (1 slot, 1 thread, --chunk-length 60 each): wall time and throughput.
-   One job runs on one worker (a file is not split across workers yet).
+   processes (1 slot, 1 thread, --chunk-length 60 and --split-chunks false each): wall
+   time and throughput of many files, one per worker.
+2b. --split: ONE 10-minute file on N = 1, 2, 4 worker processes (1 slot, 1 thread,
+   --chunk-length 60): the file is cut into chunk jobs that run on every worker at
+   once; wall time, speed-up, chunks per worker, run per chunk (from the workers'
+   logs), and whether every N gives the same transcript.
 3. --events: 1,000 SSE clients spread over two API processes (same database, broker,
    Redis and queue) on one job that waits behind a long one, then runs: each
    client's delay for each live event, against the first client to get it and
@@ -54,7 +58,7 @@ from pathlib import Path
 from bench_common import LocalApiClient, make_long_wav, make_model
 # The HTTP helpers and the SSE client swarm of the single-server benchmark.
 from service_bench import (SO_TIMESTAMPNS, GlobalEvents, SseSwarm, job_through_api, list_all_jobs, pct,
-                           raise_fd_limit, submit, verdict)
+                           raise_fd_limit, submit, transcript_text, verdict)
 
 REPO = Path(__file__).resolve().parent.parent
 ACCEPTED = (200, 201, 202)
@@ -473,7 +477,8 @@ def section_scale(env):
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     base, ok = None, True
     for w in counts:
-        with Cluster(env, f"scale{w}", workers=w, model=model, worker_flags=["--chunk-length", "60"]) as c:
+        with Cluster(env, f"scale{w}", workers=w, model=model,
+                     worker_flags=["--chunk-length", "60", "--split-chunks", "false"]) as c:
             listener = GlobalEvents(c.api)
             listener.start()
             ids, errors, start, accepted = submit_many(c.api, media, FAST_FIELDS, w, w)
@@ -500,14 +505,69 @@ def section_scale(env):
         if errors:
             print(f"\nfailed submits: {errors[:2]}\n")
     print(f"\nMethod: for N workers, N copies of the file are uploaded at once (N threads) and wall = first "
-          f"submit → last `completed` event; × real time = audio seconds / wall seconds. One job runs on one "
-          f"worker: a file is not split across workers yet, so this is throughput over many files, not the "
-          f"speed of one file (one file takes about the 1-worker time whatever N is). **This machine has "
+          f"submit → last `completed` event; × real time = audio seconds / wall seconds. Each job runs whole "
+          f"on one worker (--split-chunks false), so this is throughput over many files; section 2b splits "
+          f"one file. **This machine has "
           f"{os.cpu_count()} cores (nproc)**, shared by the workers, the API, PostgreSQL, RabbitMQ, Redis and "
           f"this script: more than {os.cpu_count()} one-thread workers cannot run faster here. Each worker "
           f"loads the model when it starts, before the timing (its first job's setup, a few tenths of a "
           f"second, is included).")
     verdict(ok, "every copy completed once, with one attempt")
+
+
+# ---------------------------------------------------------------- 2b. one file split across workers
+
+def chunk_runs(log_text):
+    """(index, seconds) of each chunk run a worker's log shows, from its started/completed lines."""
+    started, runs = {}, []
+    for line in log_text.splitlines():
+        match = re.search(r'"msg":"chunk (\d+) of \d+ (started|completed)', line)
+        if not match:
+            continue
+        at = log_time(line)
+        if match.group(2) == "started":
+            started[match.group(1)] = at
+        elif match.group(1) in started:
+            runs.append((int(match.group(1)), at - started.pop(match.group(1))))
+    return runs
+
+
+def section_split(env):
+    args = env.args
+    seconds = 120 if args.quick else 600
+    media = make_long_wav(env.jfk, seconds, env.work / f"long-{seconds}s.wav")
+    model = make_model(env.build, args.scale_model, 64, env.work)
+    print(f"## 2b. One {seconds // 60}-minute file split across N worker processes (1 slot, 1 thread, "
+          f"--chunk-length 60 each; `{args.scale_model}`-shaped random model, 64-token context)\n", flush=True)
+    print("| workers | wall s | × real time | speed-up vs 1 | chunks | chunks per worker | run per chunk s "
+          "(mean / max) | same transcript as 1 worker |")
+    print("|---:|---:|---:|---:|---:|---|---|---|")
+    base, first_text, ok = None, None, True
+    for w in args.workers_list:
+        with Cluster(env, f"split{w}", workers=w, model=model, worker_flags=["--chunk-length", "60"]) as c:
+            listener = GlobalEvents(c.api)
+            listener.start()
+            start = time.monotonic()
+            job_id = submit_ok(c.api, media, FAST_FIELDS)
+            wait_done(listener, 1, args.jobs_timeout, c.running())
+            wall = (listener.last_done or time.monotonic()) - start
+            listener.close()
+            job = c.api.job(job_id)
+            text = transcript_text(c.api, job_id)
+            per_worker = [chunk_runs(worker.log_text()) for worker in c.workers]
+        runs = [seconds_run for worker_runs in per_worker for _, seconds_run in worker_runs]
+        first_text = first_text if first_text is not None else text
+        same = bool(text) and text == first_text
+        ok &= job["state"] == "completed" and same
+        base = base or wall
+        print(f"| {w} | {wall:.1f} | {seconds / wall:.1f} | **{base / wall:.2f}×** | {len(runs)} | "
+              f"{' / '.join(str(len(r)) for r in per_worker)} | {sum(runs) / max(len(runs), 1):.1f} / "
+              f"{max(runs, default=0):.1f} | {yes(same)} |", flush=True)
+    print(f"\nMethod: one upload; wall = submit → the job's `completed` event; a chunk's run = its worker's "
+          f"`chunk i of n started` → `completed` log lines (it includes decoding the file up to the chunk, "
+          f"which a chunk does to get exactly the samples one run sees). **This machine has {os.cpu_count()} "
+          f"cores (nproc)**, shared by the workers, the API, PostgreSQL, RabbitMQ, Redis and this script.")
+    verdict(ok, "the job completed, with the same transcript for every N")
 
 
 # ---------------------------------------------------------------- 3. events over two API processes
@@ -952,7 +1012,8 @@ def section_recovery(env):
 
 # ---------------------------------------------------------------- main
 
-SECTIONS = (("overhead", section_overhead), ("scale", section_scale), ("events", section_events),
+SECTIONS = (("overhead", section_overhead), ("scale", section_scale), ("split", section_split),
+            ("events", section_events),
             ("recovery", section_recovery))
 
 

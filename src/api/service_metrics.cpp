@@ -69,6 +69,21 @@ void add_service_gauges(ServiceMetrics& metrics, JobStore& store, Queue& queue,
   });
   single_gauge(metrics.registry, "soundscripter_queue_depth", "Jobs waiting for a worker",
                [&queue] { return static_cast<double>(queue.depth()); });
+  metrics.registry.computed_gauge(
+      "soundscripter_jobs_queued_by_priority", "Queued jobs by priority (0 lowest, 9 highest)",
+      {"priority"}, [&store] {
+        MetricsRegistry::ComputedSamples samples;
+        try {
+          for (const auto& [priority, count] : store.count_queued_by_priority()) {
+            samples.push_back({{std::to_string(priority)}, static_cast<double>(count)});
+          }
+        } catch (const std::exception&) {
+        }
+        return samples;
+      });
+  single_gauge(metrics.registry, "soundscripter_job_reruns",
+               "Runs beyond the first, of jobs and chunks of jobs: retries and redeliveries after a lost worker",
+               [&store] { return static_cast<double>(store.reruns()); });
   single_gauge(metrics.registry, "soundscripter_workers_live",
                "Worker processes (or embedded pools) whose heartbeat is fresh", [&store] {
                  const double since =

@@ -64,4 +64,8 @@ const char* const kEarlierChunkSegmentsSent =
     "(idx = 0 OR EXISTS (SELECT 1 FROM chunks AS earlier WHERE earlier.job = chunks.job "
     "AND earlier.idx = chunks.idx - 1 AND earlier.segments = 2))";
 
+const char* const kRerunsSql =
+    "SELECT (SELECT COALESCE(SUM(attempts - 1), 0) FROM jobs WHERE attempts > 1) + "
+    "(SELECT COALESCE(SUM(attempts - 1), 0) FROM chunks WHERE attempts > 1)";
+
 }  // namespace soundscripter

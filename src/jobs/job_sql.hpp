@@ -46,6 +46,9 @@ std::string chunk_transition_set_clause(ChunkState to, const std::string& transc
 // segments (or that there is none): the order in which chunks send theirs.
 extern const char* const kEarlierChunkSegmentsSent;
 
+// Runs beyond the first over jobs and chunks: one row, one column.
+extern const char* const kRerunsSql;
+
 // JSON for a TEXT column; bytes that are not UTF-8 become U+FFFD rather
 // than failing the write (an engine can end a token mid-character).
 std::string dump_json(const nlohmann::json& json);

@@ -133,6 +133,11 @@ class JobStore {
 
   // Jobs per state, for /metrics.
   virtual std::vector<std::pair<JobState, std::int64_t>> count_by_state() = 0;
+  // Queued jobs per priority 0..9 (zeros included), for /metrics.
+  virtual std::vector<std::pair<int, std::int64_t>> count_queued_by_priority() = 0;
+  // Runs beyond the first, of jobs and of chunks (a retry after a failure
+  // that may pass, or a redelivery after a worker was lost), for /metrics.
+  virtual std::int64_t reruns() = 0;
   // Whether the store answers (for /readyz).
   virtual bool healthy() = 0;
 };

@@ -393,6 +393,29 @@ class PostgresJobStore final : public JobStore {
     });
   }
 
+  std::vector<std::pair<int, std::int64_t>> count_queued_by_priority() override {
+    return read("count queued jobs by priority", [&](pqxx::nontransaction& transaction) {
+      std::vector<std::pair<int, std::int64_t>> counts;
+      for (int priority = 0; priority <= 9; ++priority) counts.emplace_back(priority, 0);
+      const pqxx::result rows = transaction.exec(
+          "SELECT COALESCE((request::jsonb->>'priority')::int, 5), COUNT(*) FROM jobs "
+          "WHERE state = 'queued' GROUP BY 1");
+      for (const pqxx::row& row : rows) {
+        const auto priority = postgres::integer_field(row[0]);
+        if (priority >= 0 && priority <= 9) {
+          counts[static_cast<std::size_t>(priority)].second = postgres::integer_field(row[1]);
+        }
+      }
+      return counts;
+    });
+  }
+
+  std::int64_t reruns() override {
+    return read("count reruns", [&](pqxx::nontransaction& transaction) {
+      return postgres::integer_field(transaction.exec(kRerunsSql)[0][0]);
+    });
+  }
+
   bool healthy() override {
     try {
       return read("health check", [&](pqxx::nontransaction& transaction) {

@@ -343,6 +343,29 @@ class SqliteJobStore final : public JobStore {
     });
   }
 
+  std::vector<std::pair<int, std::int64_t>> count_queued_by_priority() override {
+    return locked("count queued jobs by priority", [&] {
+      std::vector<std::pair<int, std::int64_t>> counts;
+      for (int priority = 0; priority <= 9; ++priority) counts.emplace_back(priority, 0);
+      auto select = prepare_(
+          "SELECT COALESCE(json_extract(request, '$.priority'), 5), COUNT(*) FROM jobs "
+          "WHERE state = 'queued' "
+          "GROUP BY 1");
+      while (select.step()) {
+        const auto priority = select.integer(0);
+        if (priority >= 0 && priority <= 9) counts[static_cast<std::size_t>(priority)].second = select.integer(1);
+      }
+      return counts;
+    });
+  }
+
+  std::int64_t reruns() override {
+    return locked("count reruns", [&] {
+      auto select = prepare_(kRerunsSql);
+      return select.step() ? select.integer(0) : 0;
+    });
+  }
+
   std::vector<std::pair<JobState, std::int64_t>> count_by_state() override {
     return locked("count jobs", [&] {
       // Every state, zeros included, so a metric never disappears.

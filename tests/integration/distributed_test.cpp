@@ -151,6 +151,11 @@ TEST_F(distributed, AWorkerKilledMidChunkHandsTheChunkToAnotherAndTheTextIsOneRu
   const nlohmann::json job = api.wait_until_finished(long_job, 300s);
   ASSERT_EQ(job["state"], "completed") << job.dump();
   EXPECT_EQ(job["attempts"], 1);  // the job ran once; only the chunk ran again
+  const std::string metrics = api.http().get("/metrics").body;
+  const auto reruns_at = metrics.find("\nsoundscripter_job_reruns ");
+  ASSERT_NE(reruns_at, std::string::npos) << metrics;
+  EXPECT_GE(std::stod(metrics.substr(reruns_at + 26)), 1.0);
+  EXPECT_NE(metrics.find("soundscripter_jobs_queued_by_priority{priority=\"9\"} 0"), std::string::npos);
 
   JobRequest request;
   request.beam_size = 1;

@@ -667,3 +667,40 @@ TEST_P(job_store_contract, ChunkSegmentsAreSentInOrderByOneSenderAtATime) {
 
 }  // namespace
 }  // namespace soundscripter
+
+namespace soundscripter {
+namespace {
+
+TEST_P(job_store_contract, CountsQueuedJobsByPriorityAndRunsBeyondTheFirst) {
+  auto store = open();
+  auto job_with_priority = [](const std::string& id, int priority) {
+    Job job = make_job(id, 1);
+    job.request.priority = priority;
+    return job;
+  };
+  store->create(job_with_priority("j_high", 8));
+  store->create(job_with_priority("j_high2", 8));
+  store->create(job_with_priority("j_low", 2));
+  store->create(job_with_priority("j_running", 2));
+  store->transition("j_running", {JobState::queued}, JobState::processing);
+  const auto counts = open()->count_queued_by_priority();
+  ASSERT_EQ(counts.size(), 10u);
+  for (int priority = 0; priority <= 9; ++priority) {
+    EXPECT_EQ(counts[priority].first, priority);
+    EXPECT_EQ(counts[priority].second, priority == 8 ? 2 : priority == 2 ? 1 : 0) << priority;
+  }
+
+  EXPECT_EQ(store->reruns(), 0);
+  // A second and a third run of one job, and a second run of one chunk.
+  for (int run = 0; run < 2; ++run) {
+    store->transition("j_running", {JobState::processing}, JobState::queued);
+    store->transition("j_running", {JobState::queued}, JobState::processing);
+  }
+  store->split_job("j_running", {{0, 10}, {10, 10}});
+  store->transition_chunk("j_running", 1, {ChunkState::queued}, ChunkState::processing);
+  store->transition_chunk("j_running", 1, {ChunkState::processing}, ChunkState::processing);
+  EXPECT_EQ(open()->reruns(), 3);
+}
+
+}  // namespace
+}  // namespace soundscripter

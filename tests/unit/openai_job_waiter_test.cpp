@@ -71,7 +71,7 @@ class api_openai_job_waiter : public ::testing::Test {
   void TearDown() override { writer_->close(); }  // as the connection would, releasing the waiter
 
   void start(OpenAiAnswerOptions answer = {}, bool stream = false) {
-    std::make_shared<OpenAiJobWaiter>(writer_, *store_, OpenAiJobWaiter::Options{"j_1", answer, stream})
+    std::make_shared<OpenAiJobWaiter>(writer_, *store_, OpenAiJobWaiter::Options{"j_1", answer, stream, {}})
         ->start(*bus_);
   }
 
