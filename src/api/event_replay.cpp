@@ -15,7 +15,13 @@ void EventReplay::start(EventBus& bus) {
     if (auto self = weak.lock()) self->on_live(event);
   });
   std::vector<JobEvent> history;
-  if (!options_.job.empty()) history = store_.events_after(options_.job, options_.after_seq);
+  if (!options_.job.empty()) {
+    history = store_.events_after(options_.job, options_.after_seq);
+  } else if (options_.after_position) {
+    for (JobEvent& event : store_.events_after_position(*options_.after_position, kMaxPositionReplay)) {
+      if (options_.admit && options_.admit(event.job)) history.push_back(std::move(event));
+    }
+  }
   std::unique_ptr<Subscription> released;
   {
     std::lock_guard lock(mutex_);

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,13 @@ class EventReplay : public std::enable_shared_from_this<EventReplay> {
     std::int64_t after_seq = 0;   // one job: what the client has seen (Last-Event-ID)
     // Every-job feeds: whether this client may see the job's events.
     std::function<bool(const std::string& job)> admit;
+    // Every-job feeds: replay the events after this position (that of the
+    // last event the client saw, JobStore::event_position) first.
+    std::optional<std::int64_t> after_position;
   };
+  // At most this many events are replayed on an every-job feed; a client
+  // further behind reads the job list instead.
+  static constexpr int kMaxPositionReplay = 10000;
   // Gets each event once, in seq order per job, with the replay's lock
   // held (so it must not block). Returns false when it wants no more.
   using Sink = std::function<bool(const JobEvent& event)>;

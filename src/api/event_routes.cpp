@@ -1,4 +1,7 @@
 // Server-Sent Events: GET /v1/jobs/{id}/events and GET /v1/events.
+#include <charconv>
+#include <optional>
+
 #include "api/api_services.hpp"
 #include "api/job_submission.hpp"
 #include "api/router.hpp"
@@ -58,8 +61,26 @@ HttpResponse job_events(ApiServices& services, HttpRequest& request) {
   return response;
 }
 
+// Where a client of every job's events left off: the position of the
+// "JOB:SEQ" it saw last. Nothing (no replay) for an id that names no event
+// any more; an EventSource sends back whatever id it saw, so a malformed
+// one is not an error either.
+std::optional<std::int64_t> resume_position(ApiServices& services, const HttpRequest& request) {
+  auto value = request.header("last-event-id");
+  if (!value) value = request.query_value("last_event_id");
+  if (!value) return std::nullopt;
+  const auto colon = value->rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  std::int64_t seq = 0;
+  const std::string_view digits = std::string_view(*value).substr(colon + 1);
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
+  if (error != std::errc() || end != digits.data() + digits.size() || seq <= 0) return std::nullopt;
+  return services.store.event_position(value->substr(0, colon), seq);
+}
+
 HttpResponse all_events(ApiServices& services, HttpRequest& request) {
   SseFeed::Options options;
+  options.replay.after_position = resume_position(services, request);
   const std::string owner = request.api_key_id;
   // Which jobs are the caller's: looked up once per job, then remembered.
   auto owners = std::make_shared<std::pair<std::mutex, std::map<std::string, bool>>>();

@@ -15,7 +15,7 @@ OpenAiJobWaiter::OpenAiJobWaiter(std::shared_ptr<ResponseWriter> writer, JobStor
 
 void OpenAiJobWaiter::start(EventBus& bus) {
   std::weak_ptr<OpenAiJobWaiter> weak = weak_from_this();
-  replay_ = std::make_shared<EventReplay>(store_, EventReplay::Options{options_.job, 0, {}},
+  replay_ = std::make_shared<EventReplay>(store_, EventReplay::Options{options_.job, 0, {}, std::nullopt},
                                           [weak](const JobEvent& event) {
                                             auto self = weak.lock();
                                             return self && self->handle(event);

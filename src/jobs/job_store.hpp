@@ -83,6 +83,14 @@ class JobStore {
   // The job's events with seq > after_seq, oldest first.
   virtual std::vector<JobEvent> events_after(const std::string& job, std::int64_t after_seq) = 0;
 
+  // Every job's events in one order, that of their commits: each event also
+  // gets a position, rising across all jobs (so a client of every job's
+  // events resumes where it left off). The position of one event (none
+  // when it is gone, or older than positions), and the events after a
+  // position, oldest first, at most `limit`.
+  virtual std::optional<std::int64_t> event_position(const std::string& job, std::int64_t seq) = 0;
+  virtual std::vector<JobEvent> events_after_position(std::int64_t position, int limit) = 0;
+
   // The outbox: a job is created unpublished, pushed onto the queue, then
   // marked published. Jobs created before `created_before` and still
   // unpublished (the broker was down, or the process died in between) are

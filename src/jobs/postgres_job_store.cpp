@@ -169,13 +169,17 @@ class PostgresJobStore final : public JobStore {
     event.seq = write("job " + job + ": append " + type + " event", [&](pqxx::work& transaction) {
       // The UPDATE locks the job's row until COMMIT: the next appender to
       // this job waits here and then reads the raised last_seq.
+      // The position counter's row lock is taken first by every appender
+      // (then the job's row), so no two wait for each other in a cycle.
+      const pqxx::result position =
+          transaction.exec("UPDATE event_position SET last = last + 1 RETURNING last");
       Params params;
       const std::string id = params.text(job);
       const std::string sql =
           "WITH next AS (UPDATE jobs SET last_seq = last_seq + 1 WHERE id = " + id +
-          " RETURNING last_seq) INSERT INTO events (job, seq, type, data) SELECT " + id +
-          ", last_seq, " + params.text(type) + ", " + params.text(text) +
-          " FROM next RETURNING seq";
+          " RETURNING last_seq) INSERT INTO events (job, seq, type, data, position) SELECT " + id +
+          ", last_seq, " + params.text(type) + ", " + params.text(text) + ", " +
+          params.integer(postgres::integer_field(position[0][0])) + " FROM next RETURNING seq";
       const pqxx::result rows = params.exec(transaction, sql);
       if (rows.empty()) throw Error(ErrorCode::not_found, "no such job");
       return postgres::integer_field(rows[0][0]);
@@ -196,6 +200,34 @@ class PostgresJobStore final : public JobStore {
       }
       return events;
     });
+  }
+
+  std::optional<std::int64_t> event_position(const std::string& job, std::int64_t seq) override {
+    return read("job " + job + ": find event " + std::to_string(seq), [&](pqxx::nontransaction& transaction) {
+      Params params;
+      const pqxx::result rows = params.exec(
+          transaction, "SELECT position FROM events WHERE job = " + params.text(job) +
+                           " AND seq = " + params.integer(seq));
+      if (rows.empty() || rows[0][0].is_null()) return std::optional<std::int64_t>();
+      return std::optional(postgres::integer_field(rows[0][0]));
+    });
+  }
+
+  std::vector<JobEvent> events_after_position(std::int64_t position, int limit) override {
+    return read("read events after position " + std::to_string(position),
+                [&](pqxx::nontransaction& transaction) {
+                  Params params;
+                  const std::string sql =
+                      "SELECT job, seq, type, data FROM events WHERE position > " +
+                      params.integer(position) + " ORDER BY position LIMIT " +
+                      params.integer(std::max(limit, 1));
+                  std::vector<JobEvent> events;
+                  for (const pqxx::row& row : params.exec(transaction, sql)) {
+                    events.push_back({row[0].c_str(), postgres::integer_field(row[1]), row[2].c_str(),
+                                      parse_json(row[3].c_str())});
+                  }
+                  return events;
+                });
   }
 
   std::vector<Job> unpublished(double created_before, int limit) override {

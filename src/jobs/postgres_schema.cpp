@@ -101,10 +101,22 @@ CREATE TABLE chunks (
 );
 )sql";
 
+// Version 4: each event's position among every job's events. It comes from
+// one counter row, raised in the event's transaction: the row lock makes
+// positions rise in commit order (a sequence would hand them out in start
+// order, and a reader could pass a position whose event commits later).
+constexpr const char* kEventPositions = R"sql(
+ALTER TABLE events ADD COLUMN position BIGINT;
+CREATE INDEX events_by_position ON events (position) WHERE position IS NOT NULL;
+CREATE TABLE event_position (last BIGINT NOT NULL);
+INSERT INTO event_position VALUES (0);
+)sql";
+
 constexpr std::array kJobStoreMigrations = {
     Migration{1, "create jobs, results and events", kCreateJobsEventsResults},
     Migration{2, "media tokens, outbox flag, worker heartbeats", kOutboxTokensWorkers},
     Migration{3, "chunks of split jobs", kChunks},
+    Migration{4, "event positions across jobs", kEventPositions},
 };
 
 // Any fixed number works: advisory locks are per database, and only

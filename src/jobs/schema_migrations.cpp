@@ -95,10 +95,19 @@ CREATE TABLE chunks (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 4: each event's position among every job's events, in the order
+// they were written (one writer at a time in SQLite), so GET /v1/events can
+// resume after a position. Events from before have none.
+constexpr const char* kEventPositions = R"sql(
+ALTER TABLE events ADD COLUMN position INTEGER;
+CREATE INDEX events_by_position ON events (position) WHERE position IS NOT NULL;
+)sql";
+
 constexpr std::array kJobStoreMigrations = {
     Migration{1, "create jobs, results and events", kCreateJobsEventsResults},
     Migration{2, "media tokens, outbox flag, worker heartbeats", kOutboxTokensWorkers},
     Migration{3, "chunks of split jobs", kChunks},
+    Migration{4, "event positions across jobs", kEventPositions},
 };
 
 }  // namespace

@@ -155,8 +155,9 @@ class SqliteJobStore final : public JobStore {
       // One statement: the next seq is read and used atomically, even
       // against another process writing to the same file.
       auto insert = prepare_(
-          "INSERT INTO events (job, seq, type, data) "
-          "SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3 FROM events WHERE job = ?1 "
+          "INSERT INTO events (job, seq, type, data, position) "
+          "SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, "
+          "(SELECT COALESCE(MAX(position), 0) + 1 FROM events) FROM events WHERE job = ?1 "
           "RETURNING seq");
       insert.bind(1, job).bind(2, type).bind(3, text);
       if (insert.step()) event.seq = insert.integer(0);
@@ -173,6 +174,29 @@ class SqliteJobStore final : public JobStore {
       std::vector<JobEvent> events;
       while (select.step()) {
         events.push_back({job, select.integer(0), select.text(1), parse_json(select.text(2))});
+      }
+      return events;
+    });
+  }
+
+  std::optional<std::int64_t> event_position(const std::string& job, std::int64_t seq) override {
+    return locked("job " + job + ": find event " + std::to_string(seq), [&] {
+      auto select = prepare_("SELECT position FROM events WHERE job = ?1 AND seq = ?2");
+      select.bind(1, job).bind(2, seq);
+      if (!select.step()) return std::optional<std::int64_t>();
+      const std::optional<double> position = select.optional_real(0);
+      return position ? std::optional(static_cast<std::int64_t>(*position)) : std::nullopt;
+    });
+  }
+
+  std::vector<JobEvent> events_after_position(std::int64_t position, int limit) override {
+    return locked("read events after position " + std::to_string(position), [&] {
+      auto select = prepare_(
+          "SELECT job, seq, type, data FROM events WHERE position > ?1 ORDER BY position LIMIT ?2");
+      select.bind(1, position).bind(2, std::max(limit, 1));
+      std::vector<JobEvent> events;
+      while (select.step()) {
+        events.push_back({select.text(0), select.integer(1), select.text(2), parse_json(select.text(3))});
       }
       return events;
     });

@@ -164,5 +164,51 @@ TEST_F(service_events, AllEventsStreamCarriesEveryJob) {
   EXPECT_EQ(reconnected.status, 200) << reconnected.body;
 }
 
+TEST_F(service_events, TheEveryJobStreamResumesAfterTheLastIdItSawWithWhatHappenedMeanwhile) {
+  ServeProcess& server = start_server();
+  ServiceApi api(server.base_url());
+  auto finished_job = [](const std::string& job) {
+    return [job](const std::vector<SseEvent>& events) {
+      for (const auto& event : events) {
+        if (event.json().value("job", "") == job && is_terminal(event.json())) return true;
+      }
+      return false;
+    };
+  };
+  // Seen live: job A to its end.
+  SseStream first(api.events_url(), {api.headers(), nullptr, 120});
+  ASSERT_TRUE(first.wait_open());
+  const std::string a = api.submit_ok(jfk_as(MediaFormat::wav));
+  api.wait_until_finished(a);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  first.abort();
+  const SseResult seen = first.wait();
+  ASSERT_FALSE(seen.events.empty());
+  ASSERT_TRUE(finished_job(a)(seen.events));
+  const std::string last_id = seen.events.back().id;
+
+  // Meanwhile, with no stream open: job B runs from start to end.
+  const std::string b = api.submit_ok(jfk_as(MediaFormat::wav));
+  ASSERT_EQ(api.wait_until_finished(b)["state"], "completed");
+
+  // Back with the last id: B's events, all of them and in order, none of A's again.
+  const SseResult resumed = read_sse(
+      api.events_url(), {api.headers({{"Last-Event-ID", last_id}}), finished_job(b), 30});
+  ASSERT_EQ(resumed.end, SseEnd::stopped) << "B's events were not replayed";
+  std::int64_t expected_seq = 1;
+  for (const auto& event : resumed.events) {
+    const nlohmann::json data = event.json();
+    EXPECT_EQ(data.value("job", ""), b) << event.data;
+    EXPECT_EQ(data.value("seq", 0), expected_seq++) << event.data;
+  }
+  // An id that names no event (or is not an id) replays nothing and is not refused.
+  for (const std::string& id : {b + ":999", std::string("not-an-id"), std::string(":5")}) {
+    const SseResult fresh = read_sse(api.events_url(), {api.headers({{"Last-Event-ID", id}}),
+                                                        [](const std::vector<SseEvent>&) { return true; }, 1});
+    EXPECT_EQ(fresh.status, 200) << id;
+    EXPECT_TRUE(fresh.events.empty()) << id;
+  }
+}
+
 }  // namespace
 }  // namespace soundscripter::test

@@ -52,10 +52,8 @@ SplitArgs split_for_distributed(const std::vector<std::string>& serve_args) {
       split.workers = std::max(1, std::stoi(serve_args[++i]));
     } else if (flag == "--threads-per-job" && has_value) {
       split.worker.insert(split.worker.end(), {"--threads", serve_args[++i]});
-    } else if ((flag == "--engine" || flag == "--model" || flag == "--chunk-length") && has_value) {
-      split.api.insert(split.api.end(), {flag, serve_args[i + 1]});
-      split.worker.insert(split.worker.end(), {flag, serve_args[++i]});
-    } else if (flag == "--shutdown-grace" && has_value) {
+    } else if ((flag == "--engine" || flag == "--model" || flag == "--chunk-length" ||
+                flag == "--split-chunks" || flag == "--shutdown-grace") && has_value) {
       split.api.insert(split.api.end(), {flag, serve_args[i + 1]});
       split.worker.insert(split.worker.end(), {flag, serve_args[++i]});
     } else {

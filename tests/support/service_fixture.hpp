@@ -46,7 +46,7 @@ DistributedDeployment new_distributed_deployment();
 
 // Splits `serve` flags into the API's and each worker's: --workers N becomes
 // N workers of one slot, --threads-per-job their --threads; the engine,
-// model and chunking go to both.
+// model, chunking (and splitting) and shutdown grace go to both.
 struct SplitArgs {
   std::vector<std::string> api;
   std::vector<std::string> worker;

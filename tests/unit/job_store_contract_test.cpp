@@ -704,3 +704,38 @@ TEST_P(job_store_contract, CountsQueuedJobsByPriorityAndRunsBeyondTheFirst) {
 
 }  // namespace
 }  // namespace soundscripter
+
+namespace soundscripter {
+namespace {
+
+TEST_P(job_store_contract, EventsOfEveryJobHavePositionsInTheOrderTheyWereWritten) {
+  auto store = open();
+  store->create(make_job("j_a", 1));
+  store->create(make_job("j_b", 2));
+  store->append_event("j_a", "state", {{"state", "queued"}});
+  store->append_event("j_b", "state", {{"state", "queued"}});
+  open()->append_event("j_a", "progress", {{"progress", 0.5}});  // from another process
+  store->append_event("j_b", "progress", {{"progress", 0.25}});
+
+  const auto first = store->event_position("j_a", 1);
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(store->event_position("j_a", 9));
+  EXPECT_FALSE(store->event_position("j_missing", 1));
+  auto describe = [](const std::vector<JobEvent>& events) {
+    std::vector<std::string> out;
+    for (const JobEvent& event : events) out.push_back(event.job + ":" + std::to_string(event.seq));
+    return out;
+  };
+  EXPECT_EQ(describe(open()->events_after_position(*first, 10)),
+            (std::vector<std::string>{"j_b:1", "j_a:2", "j_b:2"}));
+  EXPECT_EQ(describe(store->events_after_position(*first, 2)), (std::vector<std::string>{"j_b:1", "j_a:2"}));
+  EXPECT_EQ(store->events_after_position(*first, 10)[1].data, nlohmann::json({{"progress", 0.5}}));
+  const auto last = store->event_position("j_b", 2);
+  ASSERT_TRUE(last);
+  EXPECT_TRUE(store->events_after_position(*last, 10).empty());
+  store->remove("j_b");
+  EXPECT_EQ(describe(store->events_after_position(*first, 10)), (std::vector<std::string>{"j_a:2"}));
+}
+
+}  // namespace
+}  // namespace soundscripter

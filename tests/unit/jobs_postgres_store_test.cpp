@@ -89,7 +89,14 @@ TEST(jobs_postgres_store, ManyProcessesOpeningANewDatabaseAtOnceMigrateItOnce) {
   // Each migration ran once, and all the stores share its tables.
   EXPECT_EQ(database.query("SELECT string_agg(version::text, ',' ORDER BY version) "
                            "FROM schema_migrations"),
-            "1,2,3");
+            [] {
+              std::string all;
+              for (const Migration& migration : postgres::job_store_migrations()) {
+                if (!all.empty()) all += ',';
+                all += std::to_string(migration.version);
+              }
+              return all;
+            }());
   ASSERT_TRUE(stores[0] && stores[kProcesses - 1]);
   stores[0]->create(make_job("j_1", 1));
   EXPECT_TRUE(stores[kProcesses - 1]->get("j_1"));
