@@ -60,6 +60,10 @@ std::string chunk_transition_set_clause(ChunkState to, const std::string& transc
   return "progress = 0";
 }
 
+std::string chunk_transition_context(const std::string& job, int index, ChunkState to) {
+  return "job " + job + ": chunk " + std::to_string(index) + " to " + std::string(to_string(to));
+}
+
 const char* const kEarlierChunkSegmentsSent =
     "(idx = 0 OR EXISTS (SELECT 1 FROM chunks AS earlier WHERE earlier.job = chunks.job "
     "AND earlier.idx = chunks.idx - 1 AND earlier.segments = 2))";

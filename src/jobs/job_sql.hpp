@@ -42,6 +42,9 @@ extern const char* const kChunkColumns;
 // done stores the transcript (its one placeholder, written by the caller).
 std::string chunk_transition_set_clause(ChunkState to, const std::string& transcript_placeholder);
 
+// "job ID: chunk N to STATE", in front of a chunk transition's errors.
+std::string chunk_transition_context(const std::string& job, int index, ChunkState to);
+
 // The condition, on a row of chunks, that the chunk before it has sent its
 // segments (or that there is none): the order in which chunks send theirs.
 extern const char* const kEarlierChunkSegmentsSent;

@@ -278,8 +278,7 @@ class PostgresJobStore final : public JobStore {
                         ChunkState to, const Transcript* transcript) override {
     if (from.empty()) return false;
     const std::string text = transcript ? dump_json(transcript_to_json(*transcript)) : "";
-    const std::string what = "job " + job + ": chunk " + std::to_string(index) + " to " +
-                             std::string(to_string(to));
+    const std::string what = chunk_transition_context(job, index, to);
     return write(what, [&](pqxx::work& transaction) {
       Params params;
       std::string sql = "UPDATE chunks SET state = " + params.text(to_string(to)) + ", ";

@@ -251,8 +251,7 @@ class SqliteJobStore final : public JobStore {
                         ChunkState to, const Transcript* transcript) override {
     if (from.empty()) return false;
     const std::string text = transcript ? dump_json(transcript_to_json(*transcript)) : "";
-    const std::string what = "job " + job + ": chunk " + std::to_string(index) + " to " +
-                             std::string(to_string(to));
+    const std::string what = chunk_transition_context(job, index, to);
     return locked(what, [&] {
       std::string states;
       for (std::size_t i = 0; i < from.size(); ++i) {

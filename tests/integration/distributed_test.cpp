@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -128,23 +129,40 @@ TEST_F(distributed, AWorkerKilledMidJobHandsItsJobToAnother) {
 
 TEST_F(distributed, AWorkerKilledMidChunkHandsTheChunkToAnotherAndTheTextIsOneRuns) {
   const auto media = long_speech_file(4);
-  ServeProcess& api_server = start_cluster(2, {"--chunk-length", "60s"});
+  // The "tiny" shape: a chunk runs for seconds, long enough to be killed mid-way.
+  const auto model = random_whisper_model("tiny");
+  ServeProcess& api_server = start_server({"--engine", "whisper", "--model", model.string(),
+                                           "--threads-per-job", "1", "--workers", "2",
+                                           "--chunk-length", "60s"});
   ServiceApi api(api_server.base_url());
   const std::string long_job = api.submit_ok(media);
-  // Find a worker that runs one of its chunks ("ID#INDEX"), and kill it.
-  std::string holder;
+  // Find a worker that has run one of its chunks ("ID#INDEX") for a second
+  // (so it surely took it: a chunk takes about 3 s), and kill it.
   nlohmann::json seen;
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (holder.empty() && std::chrono::steady_clock::now() < deadline) {
+  auto holders = [&] {
+    std::map<std::string, std::string> chunk_holder;  // chunk key -> worker id
     seen = api.http().get("/v1/workers").json();
     for (const auto& worker : seen["workers"]) {
       for (const auto& key : worker["jobs"]) {
-        if (key.get<std::string>().starts_with(long_job + "#")) holder = worker["id"];
+        if (key.get<std::string>().starts_with(long_job + "#")) chunk_holder[key] = worker["id"];
       }
     }
-    if (holder.empty()) std::this_thread::sleep_for(50ms);
+    return chunk_holder;
+  };
+  std::string holder;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (holder.empty() && std::chrono::steady_clock::now() < deadline) {
+    const auto before = holders();
+    if (before.empty()) {
+      std::this_thread::sleep_for(50ms);
+      continue;
+    }
+    std::this_thread::sleep_for(1s);
+    for (const auto& [key, worker] : holders()) {
+      if (before.contains(key) && before.at(key) == worker) holder = worker;
+    }
   }
-  ASSERT_FALSE(holder.empty()) << "no worker lists a chunk of the job: " << seen.dump();
+  ASSERT_FALSE(holder.empty()) << "no worker ran a chunk of the job for a second: " << seen.dump();
   for (auto& worker : workers()) {
     if (holder.find("-" + std::to_string(worker->pid()) + "-") != std::string::npos) worker->kill9();
   }
@@ -160,7 +178,7 @@ TEST_F(distributed, AWorkerKilledMidChunkHandsTheChunkToAnotherAndTheTextIsOneRu
   JobRequest request;
   request.beam_size = 1;
   request.no_fallback = true;
-  auto engine = load_engine({"whisper", random_whisper_model("test").string()});
+  auto engine = load_engine({"whisper", model.string()});
   const Transcript one_run =
       transcribe_media(media, *engine, engine_options_for(request, 1), {60, 20}, {}, {});
   EXPECT_EQ(api.http().get("/v1/jobs/" + long_job + "/transcript?format=txt").body, write_txt(one_run));
