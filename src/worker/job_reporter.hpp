@@ -52,7 +52,7 @@ class JobReporter {
   // A job split into chunks for many workers (job_chunk.hpp). split
   // stores the plan, or keeps the one stored by an earlier splitter and
   // puts back to queued its chunks that no live worker runs; it returns
-  // the chunks as stored, whose queued ones need a ticket each.
+  // the chunks as stored, whose ones not done need a ticket each.
   virtual std::vector<JobChunk> split(const std::string& job_id,
                                       const std::vector<AudioSpan>& spans) = 0;
   // A chunk starts: stale when the job is not processing any more or the

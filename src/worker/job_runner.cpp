@@ -96,16 +96,20 @@ std::optional<JobOutcome> split_into_chunks(const JobTicket& ticket, const std::
   }
   plan.first_chunk = {};
   const std::vector<JobChunk> chunks = context.reporter.split(ticket.job_id, plan.spans);
+  // A ticket for every chunk not done: one still held by a worker that
+  // looks alive (its heartbeat is young, though it may have died with the
+  // process that split the job before) waits as held_elsewhere until that
+  // worker finishes it or is gone, and then runs here or anywhere.
   int queued = 0;
   for (const JobChunk& chunk : chunks) {
-    if (chunk.state != ChunkState::queued) continue;
+    if (chunk.state == ChunkState::done) continue;
     JobTicket piece = ticket;
     piece.request.language = language;
     piece.chunk = ChunkOfJob{chunk.index, static_cast<int>(chunks.size()), chunk.span};
     context.split_into->push(piece);
     ++queued;
   }
-  spdlog::info("job split into {} chunks ({} queued, language {})", chunks.size(), queued, language);
+  spdlog::info("job split into {} chunks ({} to run, language {})", chunks.size(), queued, language);
   const bool all_done = std::all_of(chunks.begin(), chunks.end(),
                                     [](const JobChunk& chunk) { return chunk.state == ChunkState::done; });
   if (all_done && chunks.back().transcript) {

@@ -2,9 +2,15 @@
 // restart on the same data directory every accepted job runs to the end.
 #include <gtest/gtest.h>
 
+#include <regex>
+#include <thread>
+
+#include "engine/media_transcription.hpp"
 #include "support/service_fixture.hpp"
 #include "support/sse_client.hpp"
 #include "support/test_media.hpp"
+#include "transcript/writers.hpp"
+#include "worker/job_runner.hpp"
 
 namespace soundscripter::test {
 namespace {
@@ -43,6 +49,54 @@ TEST_F(service_restart, KillNineMidJobThenRestartCompletesEveryJob) {
     }
   }
   EXPECT_TRUE(requeued) << "no 'recovered after a restart' event";
+}
+
+TEST_F(service_restart, KillNineMidSplitJobThenRestartCompletesItFromTheChunksDone) {
+  const auto model = random_whisper_model("tiny");
+  ServeProcess& server = start_server({"--engine", "whisper", "--model", model.string(),
+                                       "--threads-per-job", "1", "--workers", "2",
+                                       "--chunk-length", "30s"});
+  std::string id;
+  {
+    ServiceApi api(server.base_url());
+    id = api.submit_ok(long_speech_file(4));
+    // Some chunks done, others running.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (api.job(id)["progress"].get<double>() < 0.2 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(api.job(id)["state"], "processing");
+  }
+  server.kill9();
+  // Restarted at once: the dead process's heartbeat still looks alive, and
+  // its chunks must still run.
+  server.restart();
+  ServiceApi api(server.base_url());
+  const nlohmann::json recovered = api.wait_until_finished(id, std::chrono::seconds(300));
+  ASSERT_EQ(recovered["state"], "completed") << recovered.dump();
+  EXPECT_EQ(recovered["attempts"], 2);
+
+  JobRequest request;
+  request.beam_size = 1;
+  request.no_fallback = true;
+  auto engine = load_engine({"whisper", model.string()});
+  const Transcript one_run = transcribe_media(long_speech_file(4), *engine,
+                                              engine_options_for(request, 1), {30, 20}, {}, {});
+  EXPECT_EQ(api.http().get("/v1/jobs/" + id + "/transcript?format=txt").body, write_txt(one_run));
+  // Chunks done before the kill were not run again: the restarted server
+  // started fewer chunks than the job has.
+  const std::string log = server.log(100000);
+  const auto second_run = log.find("--- serve run 2 ---");
+  ASSERT_NE(second_run, std::string::npos);
+  std::smatch split;
+  const std::string after_restart = log.substr(second_run);
+  ASSERT_TRUE(std::regex_search(after_restart, split, std::regex("job split into (\\d+) chunks")));
+  const std::regex chunk_started("\"chunk \\d+ of \\d+ started");
+  const long started_again = std::distance(
+      std::sregex_iterator(after_restart.begin(), after_restart.end(), chunk_started),
+      std::sregex_iterator());
+  EXPECT_GT(started_again, 0);
+  EXPECT_LT(started_again, std::stol(split[1]));
 }
 
 TEST_F(service_restart, SigtermLetsARunningJobFinishWithinTheGrace) {

@@ -81,18 +81,28 @@ TEST_F(service_split, ALongFileRunsAsChunksOnSeveralWorkersAndGivesTheTextOfOneR
 
 TEST_F(service_split, CancellingASplitJobStopsEveryChunk) {
   const auto media = long_speech_file(4, MediaFormat::flac);
-  // The "tiny" shape is slow enough on one thread to cancel mid-way.
+  // The "tiny" shape is slow enough on one thread (a 60-s chunk runs for
+  // about 3 s) to cancel mid-way.
   ServeProcess& server = start_server({"--engine", "whisper", "--model",
                                        random_whisper_model("tiny").string(), "--threads-per-job",
-                                       "1", "--workers", "2", "--chunk-length", "30s"});
+                                       "1", "--workers", "2", "--chunk-length", "60s"});
   ServiceApi api(server.base_url());
   const std::string id = api.submit_ok(media);
-  api.wait_for_state(id, {"processing"});
-  // Wait until chunks run (the job's progress moves), then cancel.
+  // Wait until a worker lists one of its chunks ("ID#INDEX") as running,
+  // give it half a second to be well into it, then cancel.
+  auto a_chunk_runs = [&] {
+    for (const auto& worker : api.http().get("/v1/workers").json()["workers"]) {
+      for (const auto& key : worker["jobs"]) {
+        if (key.get<std::string>().starts_with(id + "#")) return true;
+      }
+    }
+    return false;
+  };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (api.job(id)["progress"].get<double>() == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  while (!a_chunk_runs() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   const HttpReply cancel = api.http().del("/v1/jobs/" + id);
   ASSERT_EQ(cancel.status, 200) << cancel.body;
   // Every slot is free again within a few seconds: no chunk ran on.
