@@ -1,10 +1,12 @@
 #include "api/dispatcher.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 
 #include <spdlog/spdlog.h>
 
+#include "api/api_keys.hpp"
 #include "api/error_status.hpp"
 #include "util/logging.hpp"
 
@@ -36,16 +38,20 @@ Dispatcher::Plan Dispatcher::plan(HttpRequest& request) const {
     return plan;
   }
   if (options_.authenticate && route->needs_auth) {
-    std::optional<std::string> key_id;
-    if (auto header = request.header("authorization"); header && header->starts_with("Bearer ")) {
-      key_id = options_.authenticate(std::string_view(*header).substr(7));
-    } else if (auto token = request.query_value("access_token")) {
+    // The scheme is case-insensitive (RFC 9110): "bearer KEY" works too.
+    std::optional<std::string_view> token;
+    if (auto header = request.header("authorization")) {
+      token = bearer_token(*header);
+    } else if (auto query_token = request.query_value("access_token")) {
       // EventSource (the web page's live events) cannot send headers.
-      key_id = options_.authenticate(*token);
+      token = *query_token;
     }
+    const std::optional<std::string> key_id = token ? options_.authenticate(*token) : std::nullopt;
     if (!key_id) {
-      plan.refusal = error_response(401, "unauthorized",
-                                    "this server needs an API key: send 'Authorization: Bearer KEY'");
+      plan.refusal = error_response(
+          401, "unauthorized",
+          token ? "this API key is not valid"
+                : "this server needs an API key: send 'Authorization: Bearer KEY'");
       plan.refusal->headers.emplace_back("WWW-Authenticate", "Bearer");
       return plan;
     }
@@ -95,9 +101,22 @@ HttpResponse Dispatcher::run(const Route& route, HttpRequest& request) const {
   return response;
 }
 
+namespace {
+
+// A metric label from a fixed set: a client can send any method name, and
+// each new label would be a new series kept for ever.
+const std::string& method_label(const std::string& method) {
+  static const std::array<std::string, 8> known = {"GET",    "HEAD",    "POST",  "PUT",
+                                                   "DELETE", "OPTIONS", "PATCH", "other"};
+  const auto found = std::find(known.begin(), known.end() - 1, method);
+  return *found;  // "other" when none of the others
+}
+
+}  // namespace
+
 void Dispatcher::record(const std::string& route, const HttpRequest& request, int status,
                         double seconds) const {
-  if (options_.on_request) options_.on_request(route, request.method, status, seconds);
+  if (options_.on_request) options_.on_request(route, method_label(request.method), status, seconds);
   spdlog::info("{} {} {} {:.1f} ms", request.method, request.path, status, seconds * 1000);
 }
 

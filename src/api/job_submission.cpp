@@ -121,7 +121,10 @@ JobRequest parse_job_fields(const HttpRequest& request) {
     try {
       std::size_t used = 0;
       job.temperature = std::stof(*temperature, &used);
-      if (used != temperature->size() || job.temperature < 0 || job.temperature > 1) throw std::out_of_range("");
+      // Written so that NaN ("nan" parses) fails it too: every comparison with NaN is false.
+      if (used != temperature->size() || !(job.temperature >= 0 && job.temperature <= 1)) {
+        throw std::out_of_range("");
+      }
     } catch (const std::exception&) {
       problems.push_back("temperature: '" + *temperature + "' is not a number from 0 to 1");
     }

@@ -39,6 +39,22 @@ TEST_F(service_api_keys, RequestsWithoutAValidKeyAre401) {
   EXPECT_EQ(ServiceApi(server.base_url(), "key-a").http().get("/v1/jobs").json()["total"], 0);
 }
 
+TEST_F(service_api_keys, TheSchemeIsCaseInsensitiveAndAWrongKeyIsToldApartFromAMissingOne) {
+  ServeProcess& server = start_with_keys();
+  HttpClient client(server.base_url());
+  for (const char* scheme : {"bearer", "BEARER", "Bearer"}) {
+    EXPECT_EQ(client.get("/v1/jobs", {{"Authorization", std::string(scheme) + " key-a"}}).status, 200) << scheme;
+  }
+  const HttpReply wrong = client.get("/v1/jobs", {{"Authorization", "Bearer key-c"}});
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.json()["error"]["message"], "this API key is not valid") << wrong.body;
+  const HttpReply wrong_token = client.get("/v1/jobs?access_token=key-c");
+  EXPECT_EQ(wrong_token.json()["error"]["message"], "this API key is not valid") << wrong_token.body;
+  const HttpReply missing = client.get("/v1/jobs");
+  EXPECT_NE(missing.json()["error"]["message"].get<std::string>().find("needs an API key"), std::string::npos)
+      << missing.body;
+}
+
 TEST_F(service_api_keys, OneKeysJobsDoNotExistForAnother) {
   ServeProcess& server = start_with_keys();
   ServiceApi alice(server.base_url(), "key-a");

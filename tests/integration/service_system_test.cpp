@@ -75,6 +75,22 @@ TEST_F(service_system, MetricsCountJobsRequestsAndUploads) {
       << metrics;
 }
 
+TEST_F(service_system, MetricLabelsComeFromAFixedSetWhateverMethodsClientsSend) {
+  ServeProcess& server = start_server();
+  ServiceApi api(server.base_url());
+  const std::size_t before = api.http().get("/metrics").body.size();
+  for (int i = 0; i < 200; ++i) {
+    const std::string method = "PROBE" + std::to_string(i) + std::string(200, 'X');
+    const HttpReply reply = api.http().request(method, i % 2 ? "/v1/jobs" : "/no/such/path");
+    EXPECT_TRUE(reply.status == 404 || reply.status == 405 || reply.status == 400) << reply.describe();
+  }
+  const std::string metrics = api.http().get("/metrics").body;
+  EXPECT_EQ(metrics.find("PROBE"), std::string::npos);
+  EXPECT_NE(metrics.find("method=\"other\""), std::string::npos);
+  // A few new series (route x status x "other"), not one per method.
+  EXPECT_LT(metrics.size(), before + 2000) << metrics;
+}
+
 TEST_F(service_system, MediaIsServedWholeOrByRange) {
   ServeProcess& server = start_server();
   ServiceApi api(server.base_url());

@@ -167,6 +167,18 @@ TEST_F(service_upload_form, WrongFieldValuesAreAllListedInOneAnswer) {
   EXPECT_EQ(files_in(server.data_dir() / "media"), 0u);
 }
 
+TEST_F(service_upload_form, ATemperatureThatIsNotANumberFromZeroToOneIsRefused) {
+  ServeProcess& server = start_server();
+  ServiceApi api(server.base_url());
+  for (const char* value : {"nan", "NaN", "-nan", "inf", "1e39", "1.5", "-0.1", "0.5x"}) {
+    const HttpReply reply = api.submit(jfk_wav(), {FormPart::field("temperature", value)});
+    ASSERT_EQ(reply.status, 400) << value << ": " << reply.describe();
+    EXPECT_NE(reply.json()["error"].value("message", "").find("temperature"), std::string::npos) << value;
+  }
+  EXPECT_EQ(api.http().get("/v1/jobs").json()["total"], 0);
+  EXPECT_EQ(api.submit(jfk_wav(), {FormPart::field("temperature", "0.4")}).status, 202);
+}
+
 TEST_F(service_upload_form, AFileNameWithAPathCannotLeaveTheMediaDirectory) {
   ServeProcess& server = start_server();
   ServiceApi api(server.base_url());
