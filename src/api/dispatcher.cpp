@@ -39,10 +39,13 @@ Dispatcher::Plan Dispatcher::plan(HttpRequest& request) const {
   }
   if (options_.authenticate && route->needs_auth) {
     // The scheme is case-insensitive (RFC 9110): "bearer KEY" works too.
+    // Both kept here: the token is a view into one of them.
+    const std::optional<std::string> header = request.header("authorization");
+    const std::optional<std::string> query_token = request.query_value("access_token");
     std::optional<std::string_view> token;
-    if (auto header = request.header("authorization")) {
+    if (header) {
       token = bearer_token(*header);
-    } else if (auto query_token = request.query_value("access_token")) {
+    } else if (query_token) {
       // EventSource (the web page's live events) cannot send headers.
       token = *query_token;
     }

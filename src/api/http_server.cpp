@@ -78,6 +78,11 @@ std::uint16_t HttpServer::port() const {
 
 std::size_t HttpServer::open_streams() const { return impl_->shared->open_streams; }
 
+std::size_t HttpServer::listed_streams() const {
+  std::lock_guard lock(impl_->shared->streams_mutex);
+  return impl_->shared->streams.size();
+}
+
 void HttpServer::stop(std::chrono::milliseconds grace) {
   if (impl_->threads.empty()) return;
   auto& shared = *impl_->shared;
@@ -88,10 +93,11 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
   });
   {
     std::lock_guard lock(shared.streams_mutex);
+    // Each stream takes itself off the list when it ends (its entry must
+    // stay valid until then).
     for (auto& weak : shared.streams) {
       if (auto session = weak.lock()) session->finish();
     }
-    shared.streams.clear();
   }
   // Ending a stream takes one write; give that a moment even with no grace,
   // so clients see a clean end rather than a reset.

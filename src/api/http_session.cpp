@@ -177,10 +177,42 @@ void Session::begin_deferred() {
   mode_ = Mode::deferred;
   {
     std::lock_guard lock(shared_->streams_mutex);
-    shared_->streams.push_back(weak_from_this());
+    stream_entry_ = shared_->streams.insert(shared_->streams.end(), weak_from_this());
   }
   shared_->open_streams++;
   stream_.expires_never();
+  // The connection ends with this response: nothing else is read from it
+  // but the watch below.
+  keep_alive_ = false;
+  watch_for_client_leaving();
+}
+
+// A client that leaves a stream (or the synchronous OpenAI endpoint) is
+// noticed now, not at the next heartbeat's write: its subscription, its
+// memory and (for the OpenAI endpoint) its job are let go at once. Read
+// from the socket itself, outside tcp_stream's timeouts, which are for
+// the writes.
+void Session::watch_for_client_leaving() {
+  stream_.socket().async_read_some(
+      net::buffer(watch_buffer_),
+      net::bind_executor(stream_.get_executor(), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        if (!self->open_) return;
+        if (ec) return self->do_close();
+        self->watch_for_client_leaving();
+      }));
+}
+
+// Every stream leaves the list when it ends, not only at shutdown: a
+// server that served a million short streams must not keep a million
+// entries.
+void Session::end_deferred() {
+  if (mode_ == Mode::request) return;
+  shared_->open_streams--;
+  if (stream_entry_) {
+    std::lock_guard lock(shared_->streams_mutex);
+    shared_->streams.erase(*stream_entry_);
+    stream_entry_.reset();
+  }
 }
 
 // The GET response's header alone, with the Content-Length the body would have.
@@ -305,8 +337,8 @@ void Session::on_response_written(beast::error_code ec) {
 void Session::respond(HttpResponse response) {
   net::post(stream_.get_executor(), [self = shared_from_this(), response = std::move(response)]() mutable {
     if (self->mode_ != Mode::deferred || !self->open_) return;
+    self->end_deferred();
     self->mode_ = Mode::request;
-    self->shared_->open_streams--;
     self->send_response(std::move(response));
   });
 }
@@ -385,8 +417,8 @@ void Session::finish() {
     if (!self->open_) return;
     if (self->mode_ == Mode::deferred) {
       // Finished before anything was sent: nothing more to say.
+      self->end_deferred();
       self->mode_ = Mode::request;
-      self->shared_->open_streams--;
       return self->send_response(error_response(503, "backend_unavailable", "the server is shutting down"));
     }
     self->finishing_ = true;
@@ -444,7 +476,7 @@ void Session::do_drain(std::size_t budget) {
 
 void Session::do_close() {
   if (!open_.exchange(false)) return;
-  if (mode_ != Mode::request) shared_->open_streams--;
+  end_deferred();
   end_request();
   heartbeat_timer_.cancel();
   beast::error_code ignored;

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <array>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -81,6 +82,8 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseWri
   void on_read_body(beast::error_code ec);
   void run_handler();            // on the handler pool, then back on the strand
   void begin_deferred();         // on the strand: the connection is now a stream
+  void end_deferred();           // on the strand: it is not any more (counted and listed no more)
+  void watch_for_client_leaving();  // while deferred or streaming: EOF or a reset closes at once
   void refuse(HttpResponse response, const std::string& route);
   void send_response(HttpResponse response);
   void send_file(HttpResponse response);
@@ -119,6 +122,9 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseWri
 
   // Deferred and streamed responses.
   Mode mode_ = Mode::request;
+  // This session's place in ServerShared::streams while it is a stream.
+  std::optional<std::list<std::weak_ptr<Session>>::iterator> stream_entry_;
+  std::array<char, 256> watch_buffer_{};  // what a client sends on a stream: read and ignored
   std::atomic<bool> open_{true};
   bool header_sent_ = false;
   bool writing_ = false;

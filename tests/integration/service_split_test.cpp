@@ -90,8 +90,10 @@ TEST_F(service_split, CancellingASplitJobStopsEveryChunk) {
   const std::string id = api.submit_ok(media);
   // Wait until a worker lists one of its chunks ("ID#INDEX") as running,
   // give it half a second to be well into it, then cancel.
+  nlohmann::json seen;
   auto a_chunk_runs = [&] {
-    for (const auto& worker : api.http().get("/v1/workers").json()["workers"]) {
+    seen = api.http().get("/v1/workers").json();
+    for (const auto& worker : seen["workers"]) {
       for (const auto& key : worker["jobs"]) {
         if (key.get<std::string>().starts_with(id + "#")) return true;
       }
@@ -99,9 +101,11 @@ TEST_F(service_split, CancellingASplitJobStopsEveryChunk) {
     return false;
   };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!a_chunk_runs() && std::chrono::steady_clock::now() < deadline) {
+  bool running = false;
+  while (!(running = a_chunk_runs()) && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  ASSERT_TRUE(running) << "no worker lists a chunk of the job: " << seen.dump() << " " << api.job(id).dump();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   const HttpReply cancel = api.http().del("/v1/jobs/" + id);
   ASSERT_EQ(cancel.status, 200) << cancel.body;
