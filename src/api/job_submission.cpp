@@ -179,7 +179,14 @@ Job submit_job(ApiServices& services, HttpRequest& request, JobRequest job_reque
   std::filesystem::rename(upload->path, kept);
   job.media_path = kept.string();
 
-  services.store.create(job);
+  try {
+    services.store.create(job);
+  } catch (...) {
+    // No job, no media: a store that failed (a full disk) leaves nothing behind.
+    std::error_code ignored;
+    std::filesystem::remove(kept, ignored);
+    throw;
+  }
   services.events.state(job.id, JobState::queued);
   publish_job(services.queue, services.store, job);
   return job;

@@ -38,6 +38,26 @@ void remove_stale_uploads(const std::filesystem::path& upload_dir) {
   }
 }
 
+// Media whose job is not in the store: left by an upload whose job could
+// not be stored (the disk was full) in a process that died before it could
+// remove it. Only files older than any upload in progress: in distributed
+// mode another API process may have just moved its upload here and be
+// about to store its job.
+std::size_t remove_orphan_media(const std::filesystem::path& media_dir, JobStore& store) {
+  constexpr auto kOlderThan = std::chrono::minutes(10);
+  const auto cutoff = std::filesystem::file_time_type::clock::now() - kOlderThan;
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(media_dir, ec)) {
+    std::error_code entry_ec;
+    if (!entry.is_regular_file(entry_ec) || entry.last_write_time(entry_ec) > cutoff || entry_ec) continue;
+    const std::string job_id = entry.path().stem().string();
+    if (store.get(job_id)) continue;
+    if (std::filesystem::remove(entry.path(), entry_ec)) ++removed;
+  }
+  return removed;
+}
+
 int run_serve(const ServeCommandLine& command_line) {
   ResolvedServeConfig resolved = resolve_serve_config(command_line, process_environment());
   if (command_line.show_config) {
@@ -66,6 +86,9 @@ int run_serve(const ServeCommandLine& command_line) {
   Queue& queue = *backends.queue;
   EventBus& bus = *backends.bus;
   JobEvents events(store, bus);
+  if (const std::size_t orphans = remove_orphan_media(media_dir, store); orphans > 0) {
+    spdlog::warn("removed {} media files that belonged to no job", orphans);
+  }
 
   // 4. Recovery, embedded mode only (a broker keeps its own messages, and
   // another process's jobs are not ours to touch): a job that was running

@@ -2,6 +2,7 @@
 // restart on the same data directory every accepted job runs to the end.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <regex>
 #include <thread>
 
@@ -97,6 +98,37 @@ TEST_F(service_restart, KillNineMidSplitJobThenRestartCompletesItFromTheChunksDo
       std::sregex_iterator());
   EXPECT_GT(started_again, 0);
   EXPECT_LT(started_again, std::stol(split[1]));
+}
+
+TEST_F(service_restart, MediaThatBelongsToNoJobIsRemovedAtStartButAFreshUploadIsNot) {
+  ServeProcess& server = start_server();
+  std::string id;
+  {
+    ServiceApi api(server.base_url());
+    id = api.submit_ok(jfk_wav());
+    ASSERT_EQ(api.wait_until_finished(id)["state"], "completed");
+  }
+  server.stop();
+  const auto media = server.data_dir() / "media";
+  // Left by an upload whose job could not be stored, an hour ago.
+  const auto orphan = media / "0123456789abcdef0123456789abcdef.wav";
+  std::filesystem::copy_file(jfk_wav(), orphan);
+  std::filesystem::last_write_time(orphan, std::filesystem::file_time_type::clock::now() - std::chrono::hours(1));
+  // Just moved there by another API process, about to store its job.
+  const auto fresh = media / "fedcba9876543210fedcba9876543210.wav";
+  std::filesystem::copy_file(jfk_wav(), fresh);
+  // The finished job's media is old too, and stays.
+  for (const auto& entry : std::filesystem::directory_iterator(media)) {
+    if (entry.path().stem() == id) {
+      std::filesystem::last_write_time(entry.path(),
+                                       std::filesystem::file_time_type::clock::now() - std::chrono::hours(1));
+    }
+  }
+  server.restart();
+  EXPECT_FALSE(std::filesystem::exists(orphan));
+  EXPECT_TRUE(std::filesystem::exists(fresh));
+  ServiceApi api(server.base_url());
+  EXPECT_EQ(api.http().get("/v1/jobs/" + id + "/media").status, 200);
 }
 
 TEST_F(service_restart, SigtermLetsARunningJobFinishWithinTheGrace) {
