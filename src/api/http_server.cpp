@@ -46,12 +46,35 @@ HttpServer::HttpServer(HttpServerOptions options, const Dispatcher& dispatcher)
 
 HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
 
+namespace {
+
+// "127.0.0.1", "[::1]", and what the system resolves: "localhost", or the
+// IPv4 shorthand "127.1".
+net::ip::address listen_address(net::io_context& ioc, const std::string& host) {
+  std::string name = host;
+  if (name.size() > 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
+  beast::error_code ec;
+  auto address = net::ip::make_address(name, ec);
+  if (!ec) return address;
+  tcp::resolver resolver(ioc);
+  const auto results = resolver.resolve(name, "", ec);
+  if (ec || results.empty()) {
+    throw Error(ErrorCode::invalid_argument,
+                "'" + host + "' is not an address to listen on" + (ec ? ": " + ec.message() : ""));
+  }
+  // IPv4 first: "localhost" then answers at 127.0.0.1, where most clients try.
+  for (const auto& result : results) {
+    if (result.endpoint().address().is_v4()) return result.endpoint().address();
+  }
+  return results.begin()->endpoint().address();
+}
+
+}  // namespace
+
 void HttpServer::start() {
   const auto& options = impl_->shared->options;
   beast::error_code ec;
-  auto address = net::ip::make_address(options.host, ec);
-  if (ec) throw Error(ErrorCode::invalid_argument, "'" + options.host + "' is not an IP address");
-  tcp::endpoint endpoint(address, options.port);
+  tcp::endpoint endpoint(listen_address(impl_->ioc, options.host), options.port);
   auto fail = [&](const char* what) {
     throw Error(ErrorCode::backend_unavailable, std::string("cannot ") + what + " " + options.host +
                                                     ":" + std::to_string(options.port) + ": " + ec.message());

@@ -4,6 +4,8 @@
 #include "app/serve_config.hpp"
 
 #include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 
 #include <algorithm>
 
@@ -142,15 +144,31 @@ bool is_loopback_host(const std::string& host) {
   if (host == "localhost") return true;
   std::string address = host;
   if (address.size() > 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
-  unsigned char bytes[16];
-  if (inet_pton(AF_INET, address.c_str(), bytes) == 1) return bytes[0] == 127;
-  if (inet_pton(AF_INET6, address.c_str(), bytes) == 1) {
-    static constexpr unsigned char loopback6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    static constexpr unsigned char mapped4_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (std::equal(bytes, bytes + 16, loopback6)) return true;
-    return std::equal(bytes, bytes + 12, mapped4_prefix) && bytes[12] == 127;  // ::ffff:127.0.0.1
+  // As the system reads a numeric address (so "127.1" is 127.0.0.1, as the
+  // server then binds it), never through DNS: every address it stands for
+  // must be loopback.
+  addrinfo hints{};
+  hints.ai_flags = AI_NUMERICHOST;
+  hints.ai_family = AF_UNSPEC;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(address.c_str(), nullptr, &hints, &found) != 0) return false;
+  bool loopback = found != nullptr;
+  for (const addrinfo* entry = found; entry; entry = entry->ai_next) {
+    if (entry->ai_family == AF_INET) {
+      const auto* v4 = reinterpret_cast<const sockaddr_in*>(entry->ai_addr);
+      loopback = loopback && (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    } else if (entry->ai_family == AF_INET6) {
+      const unsigned char* bytes = reinterpret_cast<const sockaddr_in6*>(entry->ai_addr)->sin6_addr.s6_addr;
+      static constexpr unsigned char loopback6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+      static constexpr unsigned char mapped4_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+      loopback = loopback && (std::equal(bytes, bytes + 16, loopback6) ||
+                              (std::equal(bytes, bytes + 12, mapped4_prefix) && bytes[12] == 127));
+    } else {
+      loopback = false;
+    }
   }
-  return false;
+  freeaddrinfo(found);
+  return loopback;
 }
 
 }  // namespace soundscripter

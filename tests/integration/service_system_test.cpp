@@ -91,6 +91,15 @@ TEST_F(service_system, MetricLabelsComeFromAFixedSetWhateverMethodsClientsSend) 
   EXPECT_LT(metrics.size(), before + 2000) << metrics;
 }
 
+TEST_F(service_system, LoopbackNamesAndShorthandsAreAllowedWithoutKeysAndListenedOn) {
+  for (const char* host : {"localhost", "127.1"}) {
+    auto args = fast_whisper_server_args();
+    args.insert(args.end(), {"--host", host});
+    ServeProcess& server = start_server(args);
+    EXPECT_EQ(HttpClient(server.base_url()).get("/healthz").status, 200) << host;
+  }
+}
+
 TEST_F(service_system, MediaIsServedWholeOrByRange) {
   ServeProcess& server = start_server();
   ServiceApi api(server.base_url());

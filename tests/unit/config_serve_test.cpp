@@ -131,10 +131,10 @@ TEST_F(config_serve, PublicHostNeedsKeysOrAllowPublic) {
 }
 
 TEST_F(config_serve, LoopbackHosts) {
-  for (const char* host : {"localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "::ffff:127.0.0.1"}) {
+  for (const char* host : {"localhost", "127.0.0.1", "127.1.2.3", "127.1", "::1", "[::1]", "::ffff:127.0.0.1"}) {
     EXPECT_TRUE(is_loopback_host(host)) << host;
   }
-  for (const char* host : {"0.0.0.0", "::", "192.168.1.2", "example.com", "128.0.0.1"}) {
+  for (const char* host : {"0.0.0.0", "::", "[::]", "192.168.1.2", "10.1", "example.com", "128.0.0.1", ""}) {
     EXPECT_FALSE(is_loopback_host(host)) << host;
   }
 }
