@@ -6,40 +6,54 @@
 namespace soundscripter {
 namespace {
 
-struct ByteRange {
-  std::uint64_t first = 0;
-  std::uint64_t last = 0;  // inclusive
-};
-
-// Nothing for a header we do not handle (then the whole file is sent);
-// throws for a range that cannot be satisfied.
-std::optional<ByteRange> parse_range(const std::string& header, std::uint64_t size) {
-  if (!header.starts_with("bytes=") || header.find(',') != std::string::npos) return std::nullopt;
-  std::string spec = header.substr(6);
-  auto dash = spec.find('-');
-  if (dash == std::string::npos) return std::nullopt;
-  try {
-    std::string from = spec.substr(0, dash), to = spec.substr(dash + 1);
-    ByteRange range;
-    if (from.empty()) {  // the last n bytes
-      std::uint64_t n = std::stoull(to);
-      if (n == 0 || size == 0) throw std::out_of_range("");
-      range.first = n >= size ? 0 : size - n;
-      range.last = size - 1;
-    } else {
-      range.first = std::stoull(from);
-      range.last = to.empty() ? size - 1 : std::min<std::uint64_t>(std::stoull(to), size - 1);
-      if (range.first >= size || range.last < range.first) throw std::out_of_range("");
-    }
-    return range;
-  } catch (const std::invalid_argument&) {
-    return std::nullopt;
-  } catch (const std::out_of_range&) {
-    throw Error(ErrorCode::invalid_argument, "range not satisfiable");
+// 1*DIGIT, saturating at the largest value instead of overflowing; nothing
+// when it is empty or has anything but digits.
+std::optional<std::uint64_t> digits(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
+    value = value > (UINT64_MAX - digit) / 10 ? UINT64_MAX : value * 10 + digit;
   }
+  return value;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
 }
 
 }  // namespace
+
+RangeRequest parse_range_header(std::string_view header, std::uint64_t size) {
+  using Kind = RangeRequest::Kind;
+  const auto equals = header.find('=');
+  if (equals == std::string_view::npos || !equals_ignoring_case(header.substr(0, equals), "bytes")) {
+    return {};
+  }
+  const std::string_view spec = header.substr(equals + 1);
+  if (spec.find(',') != std::string_view::npos) return {};  // several: the whole file
+  const auto dash = spec.find('-');
+  if (dash == std::string_view::npos) return {};
+  const std::string_view from = spec.substr(0, dash);
+  const std::string_view to = spec.substr(dash + 1);
+  if (from.empty()) {  // "-n": the last n bytes
+    const auto suffix = digits(to);
+    if (!suffix) return {};
+    if (*suffix == 0 || size == 0) return {Kind::unsatisfiable, {}};
+    return {Kind::range, {*suffix >= size ? 0 : size - *suffix, size - 1}};
+  }
+  const auto first = digits(from);
+  const std::optional<std::uint64_t> last = to.empty() ? std::optional<std::uint64_t>(UINT64_MAX) : digits(to);
+  if (!first || !last || *last < *first) return {};
+  if (*first >= size) return {Kind::unsatisfiable, {}};
+  return {Kind::range, {*first, std::min(*last, size - 1)}};
+}
 
 HttpResponse media_file_response(const std::filesystem::path& path, const std::string& filename,
                                  const std::optional<std::string>& range_header) {
@@ -53,16 +67,16 @@ HttpResponse media_file_response(const std::filesystem::path& path, const std::s
   std::string quoted_name;  // quotes and control characters would break the header
   for (char c : filename) quoted_name += (c == '"' || static_cast<unsigned char>(c) < 0x20) ? '_' : c;
   response.headers.emplace_back("Content-Disposition", "inline; filename=\"" + quoted_name + "\"");
-  std::optional<ByteRange> range;
-  try {
-    if (range_header) range = parse_range(*range_header, size);
-  } catch (const Error&) {
+  const RangeRequest asked = range_header ? parse_range_header(*range_header, size) : RangeRequest{};
+  if (asked.kind == RangeRequest::Kind::unsatisfiable) {
     HttpResponse refusal = error_response(416, "range_not_satisfiable",
                                           "the range '" + *range_header + "' is outside the file's " +
                                               std::to_string(size) + " bytes");
     refusal.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
     return refusal;
   }
+  const std::optional<ByteRange> range =
+      asked.kind == RangeRequest::Kind::range ? std::optional(asked.range) : std::nullopt;
   if (range) {
     response.status = 206;
     response.file_offset = range->first;
