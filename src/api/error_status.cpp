@@ -18,12 +18,18 @@ int http_status_for(ErrorCode code) {
     case ErrorCode::engine_failed: return 500;
     case ErrorCode::internal: return 500;
     case ErrorCode::backend_unavailable: return 503;
+    case ErrorCode::insufficient_storage: return 507;
     case ErrorCode::timeout: return 504;
   }
   return 500;
 }
 
 HttpResponse error_response(const Error& error) {
+  if (error.code() == ErrorCode::insufficient_storage) {
+    // Said plainly: the underlying message names the server's own paths.
+    return error_response(507, "insufficient_storage",
+                          "the server's disk is full: nothing was stored; try again later");
+  }
   return error_response(http_status_for(error.code()), std::string(to_string(error.code())),
                         error.what());
 }

@@ -49,8 +49,11 @@ void UploadTempFile::write(std::string_view bytes) {
   while (!bytes.empty()) {
     const ssize_t written = ::write(fd_.get(), bytes.data(), bytes.size());
     if (written < 0 && errno == EINTR) continue;
+    if (written < 0 && (errno == ENOSPC || errno == EDQUOT)) {
+      throw Error(ErrorCode::insufficient_storage, "storing the upload: " + std::string(std::strerror(errno)));
+    }
     if (written < 0) {
-      throw Error(ErrorCode::internal, "writing " + path_.string() + ": " + std::strerror(errno));
+      throw Error(ErrorCode::internal, "storing the upload: " + std::string(std::strerror(errno)));
     }
     bytes.remove_prefix(static_cast<std::size_t>(written));
   }

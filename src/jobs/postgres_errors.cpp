@@ -20,7 +20,8 @@ ErrorCode code_for_sqlstate(std::string_view state) {
   if (ends_session(state)) return ErrorCode::backend_unavailable;
   if (state == "23503") return ErrorCode::not_found;  // foreign_key_violation
   if (state.starts_with("23")) return ErrorCode::conflict;  // unique, check, not null
-  if (state.starts_with("53")) return ErrorCode::backend_unavailable;  // out of disk, memory, slots
+  if (state == "53100") return ErrorCode::insufficient_storage;  // disk_full
+  if (state.starts_with("53")) return ErrorCode::backend_unavailable;  // out of memory, slots
   if (state == "57014" || state == "55P03") return ErrorCode::timeout;  // statement, lock timeout
   if (state.starts_with("40")) return ErrorCode::timeout;  // deadlock, serialization: busy
   return ErrorCode::internal;

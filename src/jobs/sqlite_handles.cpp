@@ -13,9 +13,9 @@ ErrorCode error_code_for(int rc) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED: return ErrorCode::timeout;
     case SQLITE_CONSTRAINT: return ErrorCode::conflict;
+    case SQLITE_FULL: return ErrorCode::insufficient_storage;
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
-    case SQLITE_FULL:
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_NOTADB:

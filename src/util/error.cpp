@@ -16,6 +16,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::unauthorized: return "unauthorized";
     case ErrorCode::conflict: return "conflict";
     case ErrorCode::backend_unavailable: return "backend_unavailable";
+    case ErrorCode::insufficient_storage: return "insufficient_storage";
     case ErrorCode::timeout: return "timeout";
     case ErrorCode::cancelled: return "cancelled";
     case ErrorCode::internal: return "internal";

@@ -25,6 +25,7 @@ enum class ErrorCode {
   unauthorized,       // a missing or wrong API key
   conflict,           // the request does not fit the job's state (retry a running job)
   backend_unavailable,// a server or network resource could not be reached
+  insufficient_storage,  // the disk (uploads, media, the database) is full
   timeout,
   cancelled,
   internal,

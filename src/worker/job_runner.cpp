@@ -46,7 +46,7 @@ EngineOptions engine_options_for(const JobRequest& request, int threads) {
 
 bool is_transient_failure(ErrorCode code) {
   return code == ErrorCode::backend_unavailable || code == ErrorCode::timeout ||
-         code == ErrorCode::internal;
+         code == ErrorCode::internal || code == ErrorCode::insufficient_storage;
 }
 
 namespace {
