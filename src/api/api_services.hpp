@@ -36,6 +36,8 @@ struct ApiServices {
   std::function<std::size_t()> open_streams;
   // What each backend is ("store" -> "postgresql://db@host:5432/jobs"), for /readyz.
   std::vector<std::pair<std::string, std::string>> backend_names;
+  // GET /metrics without an API key even when the server has keys.
+  bool public_metrics = false;
 };
 
 // The route groups, each in its own file.

@@ -51,7 +51,10 @@ void add_system_routes(Router& router, ApiServices& services) {
                 return json_response(200, {{"workers", workers}});
               }});
 
-  router.add({"GET", "/metrics", "metrics", BodyKind::none, false, [&services](HttpRequest&) {
+  // Keyed like the API when the server has keys: series names and job
+  // counts say what a server does. Prometheus can send a bearer token;
+  // --public-metrics opens it (for a scraper on a private network).
+  router.add({"GET", "/metrics", "metrics", BodyKind::none, !services.public_metrics, [&services](HttpRequest&) {
                 HttpResponse response;
                 response.content_type = "text/plain; version=0.0.4; charset=utf-8";
                 response.body = services.metrics.registry.render();

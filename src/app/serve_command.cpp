@@ -116,7 +116,8 @@ int run_serve(const ServeCommandLine& command_line) {
 
   // 7. The API.
   ApiKeys keys = load_api_keys(config.api_keys_file, config.api_keys, resolved.origin("api_keys"));
-  ApiServices services{store, queue, bus, events, metrics, media_dir, config.engine, config.model, {}, {}};
+  ApiServices services{store,        queue,        bus, events, metrics, media_dir,
+                       config.engine, config.model, {},  {},     config.public_metrics};
   services.backend_names = {{"store", backends.store_name},
                             {"queue", backends.queue_name},
                             {"events", backends.bus_name}};

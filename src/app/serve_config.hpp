@@ -52,6 +52,7 @@ struct ServeConfig {
   std::uint64_t max_upload_size = 1ull << 30;
   std::filesystem::path api_keys_file;
   std::vector<std::string> api_keys;  // "key" or "name: key" entries
+  bool public_metrics = false;        // /metrics without a key on a keyed server
   bool split_chunks = true;           // chunks of one long file run on many workers at once
   bool allow_public = false;          // serve without keys on a non-loopback host
   std::chrono::seconds retention{7 * 24 * 3600};  // 0: keep forever

@@ -156,6 +156,8 @@ const std::vector<ServeConfigKey>& serve_config_keys() {
        parse_api_keys, show_api_keys, false, false, true},
       {"allow_public", "Access", "", "Listen on a non-loopback address even without API keys",
        parse_bool<&C::allow_public>, show_bool<&C::allow_public>, true, true},
+      {"public_metrics", "Access", "", "GET /metrics without an API key even when the server has keys",
+       parse_bool<&C::public_metrics>, show_bool<&C::public_metrics>, true, true},
       {"log_format", "Logging", "FORMAT", "json (one object per line) or text", parse_log_format_value,
        show_log_format, false, false, false, kForBoth},
       {"log_level", "Logging", "LEVEL", "trace, debug, info, warn, error, critical or off", parse_log_level_value,

@@ -31,10 +31,11 @@ TEST_F(service_api_keys, RequestsWithoutAValidKeyAre401) {
     EXPECT_EQ(reply.json()["error"]["code"], "unauthorized") << reply.body;
     EXPECT_EQ(reply.header("WWW-Authenticate"), "Bearer");
   }
-  // The probes stay open for load balancers and Prometheus.
+  // The probes stay open for load balancers; /metrics needs a key too.
   EXPECT_EQ(anonymous.get("/healthz").status, 200);
   EXPECT_EQ(anonymous.get("/readyz").status, 200);
-  EXPECT_EQ(anonymous.get("/metrics").status, 200);
+  EXPECT_EQ(anonymous.get("/metrics").status, 401);
+  EXPECT_EQ(anonymous.get("/metrics", {{"Authorization", "Bearer key-b"}}).status, 200);
   // Nothing was stored for the refused upload.
   EXPECT_EQ(ServiceApi(server.base_url(), "key-a").http().get("/v1/jobs").json()["total"], 0);
 }
@@ -53,6 +54,16 @@ TEST_F(service_api_keys, TheSchemeIsCaseInsensitiveAndAWrongKeyIsToldApartFromAM
   const HttpReply missing = client.get("/v1/jobs");
   EXPECT_NE(missing.json()["error"]["message"].get<std::string>().find("needs an API key"), std::string::npos)
       << missing.body;
+}
+
+TEST_F(service_api_keys, PublicMetricsOpensOnlyTheMetrics) {
+  auto args = fast_whisper_server_args();
+  args.push_back("--public-metrics");
+  ServeProcess& server = start_server(ServeProcess::Options{
+      args, {{"SOUNDSCRIPTER_API_KEYS", "alice: key-a"}}, std::chrono::seconds(60)});
+  HttpClient anonymous(server.base_url());
+  EXPECT_EQ(anonymous.get("/metrics").status, 200);
+  EXPECT_EQ(anonymous.get("/v1/jobs").status, 401);
 }
 
 TEST_F(service_api_keys, OneKeysJobsDoNotExistForAnother) {
