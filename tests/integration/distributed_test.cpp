@@ -12,7 +12,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include "engine/media_transcription.hpp"
 #include "support/process.hpp"
 #include "support/service_fixture.hpp"
 #include "support/sse_client.hpp"
@@ -20,7 +19,6 @@
 #include "support/test_media.hpp"
 #include "support/test_servers.hpp"
 #include "transcript/writers.hpp"
-#include "worker/job_runner.hpp"
 
 namespace soundscripter::test {
 namespace {
@@ -175,12 +173,7 @@ TEST_F(distributed, AWorkerKilledMidChunkHandsTheChunkToAnotherAndTheTextIsOneRu
   EXPECT_GE(std::stod(metrics.substr(reruns_at + 26)), 1.0);
   EXPECT_NE(metrics.find("soundscripter_jobs_queued_by_priority{priority=\"9\"} 0"), std::string::npos);
 
-  JobRequest request;
-  request.beam_size = 1;
-  request.no_fallback = true;
-  auto engine = load_engine({"whisper", model.string()});
-  const Transcript one_run =
-      transcribe_media(media, *engine, engine_options_for(request, 1), {60, 20}, {}, {});
+  const Transcript one_run = one_run_transcript(media, model, 60);
   EXPECT_EQ(api.http().get("/v1/jobs/" + long_job + "/transcript?format=txt").body, write_txt(one_run));
 }
 

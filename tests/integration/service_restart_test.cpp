@@ -6,12 +6,10 @@
 #include <regex>
 #include <thread>
 
-#include "engine/media_transcription.hpp"
 #include "support/service_fixture.hpp"
 #include "support/sse_client.hpp"
 #include "support/test_media.hpp"
 #include "transcript/writers.hpp"
-#include "worker/job_runner.hpp"
 
 namespace soundscripter::test {
 namespace {
@@ -77,12 +75,7 @@ TEST_F(service_restart, KillNineMidSplitJobThenRestartCompletesItFromTheChunksDo
   ASSERT_EQ(recovered["state"], "completed") << recovered.dump();
   EXPECT_EQ(recovered["attempts"], 2);
 
-  JobRequest request;
-  request.beam_size = 1;
-  request.no_fallback = true;
-  auto engine = load_engine({"whisper", model.string()});
-  const Transcript one_run = transcribe_media(long_speech_file(4), *engine,
-                                              engine_options_for(request, 1), {30, 20}, {}, {});
+  const Transcript one_run = one_run_transcript(long_speech_file(4), model, 30);
   EXPECT_EQ(api.http().get("/v1/jobs/" + id + "/transcript?format=txt").body, write_txt(one_run));
   // Chunks done before the kill were not run again: the restarted server
   // started fewer chunks than the job has.

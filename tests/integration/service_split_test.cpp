@@ -6,11 +6,9 @@
 
 #include <set>
 
-#include "engine/media_transcription.hpp"
 #include "support/service_fixture.hpp"
 #include "support/sse_client.hpp"
 #include "support/test_media.hpp"
-#include "worker/job_runner.hpp"
 
 namespace soundscripter::test {
 namespace {
@@ -29,12 +27,7 @@ TEST_F(service_split, ALongFileRunsAsChunksOnSeveralWorkersAndGivesTheTextOfOneR
   ASSERT_EQ(job["state"], "completed") << job.dump();
 
   // What one run over the whole file gives, with the job's options.
-  JobRequest request;
-  request.beam_size = 1;
-  request.no_fallback = true;
-  auto engine = load_engine({"whisper", model.string()});
-  const Transcript one_run =
-      transcribe_media(media, *engine, engine_options_for(request, 1), {30, 20}, {}, {});
+  const Transcript one_run = one_run_transcript(media, model, 30);
   ASSERT_GE(one_run.segments.size(), 4u);
   const HttpReply transcript = api.http().get("/v1/jobs/" + id + "/transcript?format=json");
   ASSERT_EQ(transcript.status, 200) << transcript.body;

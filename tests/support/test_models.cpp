@@ -10,8 +10,10 @@
 #include <system_error>
 #include <vector>
 
+#include "engine/media_transcription.hpp"
 #include "support/process.hpp"
 #include "support/test_paths.hpp"
+#include "worker/job_runner.hpp"
 
 namespace soundscripter::test {
 namespace {
@@ -66,6 +68,15 @@ std::filesystem::path random_whisper_model(std::string_view shape, bool multilin
   }
   std::filesystem::rename(partial, target);
   return target;
+}
+
+Transcript one_run_transcript(const std::filesystem::path& media, const std::filesystem::path& model,
+                              double chunk_seconds) {
+  JobRequest request;
+  request.beam_size = 1;
+  request.no_fallback = true;
+  auto engine = load_engine({"whisper", model.string()});
+  return transcribe_media(media, *engine, engine_options_for(request, 1), {chunk_seconds, 20}, {}, {});
 }
 
 }  // namespace soundscripter::test

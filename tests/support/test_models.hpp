@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <string_view>
 
+#include "transcript/transcript.hpp"
+
 namespace soundscripter::test {
 
 // A model of the given shape ("test", "tiny", "base" or "small"; see
@@ -18,5 +20,12 @@ namespace soundscripter::test {
 // Safe to call from several test processes at once. Throws std::runtime_error
 // when the tool fails.
 std::filesystem::path random_whisper_model(std::string_view shape, bool multilingual = false, int n_text_ctx = 0);
+
+// What one run over the whole file gives with the model, chunked at
+// `chunk_seconds`, with the options of a job sent with fast_whisper_fields()
+// (greedy, no fallback) on one thread: the transcript a split job's
+// stitched chunks must equal.
+Transcript one_run_transcript(const std::filesystem::path& media, const std::filesystem::path& model,
+                              double chunk_seconds);
 
 }  // namespace soundscripter::test
