@@ -24,6 +24,16 @@ std::string_view to_string(ErrorCode code) {
   return "internal";
 }
 
+std::string Error::without_nul(const std::string& message) {
+  if (message.find('\0') == std::string::npos) return message;
+  std::string out;
+  for (char c : message) {
+    if (c == '\0') out += "\\0";
+    else out += c;
+  }
+  return out;
+}
+
 Error Error::with_context(std::string_view context) const {
   return Error(code_, std::string(context) + ": " + what());
 }

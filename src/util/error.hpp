@@ -36,7 +36,10 @@ std::string_view to_string(ErrorCode code);
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  // A NUL byte in the message (from a file name, say) is written as "\0":
+  // what() is read up to the first NUL, and the rest would be lost.
+  Error(ErrorCode code, const std::string& message)
+      : std::runtime_error(without_nul(message)), code_(code) {}
 
   ErrorCode code() const { return code_; }
 
@@ -44,6 +47,8 @@ class Error : public std::runtime_error {
   Error with_context(std::string_view context) const;
 
  private:
+  static std::string without_nul(const std::string& message);
+
   ErrorCode code_;
 };
 

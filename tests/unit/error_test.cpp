@@ -13,5 +13,11 @@ TEST(Error, ContextIsPrependedAndCodeKept) {
   EXPECT_EQ(to_string(wrapped.code()), "unsupported_media");
 }
 
+TEST(Error, ANulByteInTheMessageDoesNotCutItShort) {
+  const Error error(ErrorCode::unsupported_media, std::string("song\0.mp3: not a media file", 27));
+  EXPECT_STREQ(error.what(), "song\\0.mp3: not a media file");
+  EXPECT_STREQ(error.with_context("upload").what(), "upload: song\\0.mp3: not a media file");
+}
+
 }  // namespace
 }  // namespace soundscripter
