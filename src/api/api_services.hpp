@@ -38,6 +38,9 @@ struct ApiServices {
   std::vector<std::pair<std::string, std::string>> backend_names;
   // GET /metrics without an API key even when the server has keys.
   bool public_metrics = false;
+  // Jobs one API key may have waiting; 0: no cap. Requests without keys
+  // (a server without them) are not capped.
+  int max_queued_per_key = 0;
 };
 
 // The route groups, each in its own file.

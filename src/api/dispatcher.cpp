@@ -17,6 +17,11 @@ Dispatcher::Dispatcher(const Router& router, DispatcherOptions options)
 
 Dispatcher::Plan Dispatcher::plan(HttpRequest& request) const {
   Plan plan;
+  plan.response_headers = options_.cors.response_headers(request);
+  if (auto preflight = options_.cors.preflight(request)) {
+    plan.refusal = std::move(*preflight);
+    return plan;
+  }
   const Route* route = router_.match(request.method, request.path, request.path_params);
   // HEAD is GET without the body (RFC 9110); the session leaves the body out.
   if (route == nullptr && request.method == "HEAD") {
@@ -62,8 +67,8 @@ Dispatcher::Plan Dispatcher::plan(HttpRequest& request) const {
   }
   plan.body_limit = route->body == BodyKind::multipart ? options_.max_upload_bytes
                                                        : options_.max_buffered_bytes;
+  std::uint64_t declared = 0;
   if (auto length = request.header("content-length")) {
-    std::uint64_t declared = 0;
     try {
       declared = std::stoull(*length);
     } catch (const std::exception&) {
@@ -78,6 +83,13 @@ Dispatcher::Plan Dispatcher::plan(HttpRequest& request) const {
                                         " bytes; the limit is " + std::to_string(plan.body_limit));
       return plan;
     }
+  }
+  // Refused before a byte is stored: a full disk would fail the upload
+  // half way, or worse, the database beside it.
+  if (route->body == BodyKind::multipart && options_.has_room_for && !options_.has_room_for(declared)) {
+    plan.refusal = error_response(507, "insufficient_storage",
+                                  "the server's disk is nearly full: uploads are paused; try again later");
+    return plan;
   }
   plan.file_limit = options_.max_upload_bytes;
   plan.body_limit += route->body == BodyKind::multipart ? 64 * 1024 : 0;

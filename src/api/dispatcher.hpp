@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/cors.hpp"
 #include "api/router.hpp"
 
 namespace soundscripter {
@@ -20,6 +21,10 @@ namespace soundscripter {
 struct DispatcherOptions {
   std::uint64_t max_upload_bytes = 1ull << 30;   // multipart routes
   std::uint64_t max_buffered_bytes = 1 << 20;    // other bodies
+  // Whether the data disk can take an upload of this many more bytes and
+  // keep its reserve. Unset: not checked.
+  std::function<bool(std::uint64_t incoming)> has_room_for;
+  CorsPolicy cors;
   // Returns the key's id for a bearer token, nothing when it is not a key.
   // Unset: authentication is off and every request is anonymous.
   std::function<std::optional<std::string>(std::string_view token)> authenticate;
@@ -37,6 +42,9 @@ class Dispatcher {
     std::optional<HttpResponse> refusal;   // set otherwise
     std::uint64_t body_limit = 0;          // bytes the server may read
     std::uint64_t file_limit = 0;          // bytes per uploaded file (multipart)
+    // For every response to this request, the refusal and deferred ones
+    // included (CORS).
+    std::vector<std::pair<std::string, std::string>> response_headers;
   };
   // Fills request.path_params and request.api_key_id.
   Plan plan(HttpRequest& request) const;

@@ -38,9 +38,7 @@ HttpResponse asset_response(const HttpRequest& request, const EmbeddedAsset& ass
   HttpResponse response;
   const std::string& tag = entity_tag(asset);
   response.content_type = std::string(content_type_for(file_name));
-  response.headers = {{"Cache-Control", cache_control},
-                      {"ETag", tag},
-                      {"X-Content-Type-Options", "nosniff"}};
+  response.headers = {{"Cache-Control", cache_control}, {"ETag", tag}};
   if (request.header("if-none-match") == tag) {
     response.status = 304;
     return response;
@@ -98,8 +96,10 @@ void add_docs_routes(Router& router) {
   router.add({"GET", "/openapi.json", "docs.openapi", BodyKind::none, false, openapi_document});
   router.add({"GET", "/docs", "docs.page", BodyKind::none, false, docs_page});
   router.add({"GET", "/docs/{asset}", "docs.asset", BodyKind::none, false, [](HttpRequest& request) {
-                return serve_asset(request, "swagger-ui", request.path_params.at("asset"),
-                                   "public, max-age=86400");
+                const std::string& asset = request.path_params.at("asset");
+                // Our own starter script sits beside Swagger UI's files.
+                if (asset == "docs-init.js") return serve_asset(request, "web", asset, "no-cache");
+                return serve_asset(request, "swagger-ui", asset, "public, max-age=86400");
               }});
   router.add({"GET", "/", "web.page", BodyKind::none, false, web_page});
   router.add({"GET", "/web/{asset}", "web.asset", BodyKind::none, false, [](HttpRequest& request) {

@@ -12,6 +12,7 @@ int http_status_for(ErrorCode code) {
     case ErrorCode::conflict: return 409;
     case ErrorCode::cancelled: return 409;
     case ErrorCode::too_large: return 413;
+    case ErrorCode::rate_limited: return 429;
     case ErrorCode::unsupported_media: return 415;
     case ErrorCode::no_audio_stream: return 415;
     case ErrorCode::corrupt_media: return 415;
@@ -30,8 +31,12 @@ HttpResponse error_response(const Error& error) {
     return error_response(507, "insufficient_storage",
                           "the server's disk is full: nothing was stored; try again later");
   }
-  return error_response(http_status_for(error.code()), std::string(to_string(error.code())),
-                        error.what());
+  HttpResponse response =
+      error_response(http_status_for(error.code()), std::string(to_string(error.code())), error.what());
+  // Over a share that frees as jobs finish: a client that backs off for a
+  // while usually gets in.
+  if (error.code() == ErrorCode::rate_limited) response.headers.emplace_back("Retry-After", "30");
+  return response;
 }
 
 }  // namespace soundscripter

@@ -5,6 +5,7 @@
 #include <random>
 #include <thread>
 
+#include "api/error_status.hpp"
 #include "api/http_session.hpp"
 #include "util/error.hpp"
 
@@ -19,19 +20,53 @@ struct HttpServer::Impl {
   std::vector<std::thread> threads;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
 
+  // When accept fails (out of file descriptors, usually) it pauses instead
+  // of spinning, and says so once per burst rather than ten times a second.
+  std::chrono::steady_clock::time_point last_accept_warning{};
+  std::size_t accept_failures = 0;
+
   void do_accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-      if (ec) {
-        // Out of file descriptors, usually: pause instead of spinning.
-        spdlog::warn("accept failed: {}", ec.message());
-        auto timer = std::make_shared<net::steady_timer>(ioc, std::chrono::milliseconds(100));
-        timer->async_wait([this, timer](beast::error_code) { do_accept(); });
-        return;
-      }
-      std::make_shared<Session>(std::move(socket), shared)->run();
+      if (ec) return pause_accepting(ec);
+      admit(std::move(socket));
       do_accept();
     });
+  }
+
+  void pause_accepting(const beast::error_code& ec) {
+    ++accept_failures;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_accept_warning >= std::chrono::seconds(10)) {
+      spdlog::warn("accepting connections failed {} times ({}); {} connections open", accept_failures,
+                   ec.message(), shared->limits.open());
+      last_accept_warning = now;
+      accept_failures = 0;
+    }
+    auto timer = std::make_shared<net::steady_timer>(ioc, std::chrono::milliseconds(100));
+    timer->async_wait([this, timer](beast::error_code) { do_accept(); });
+  }
+
+  void admit(tcp::socket socket) {
+    beast::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    const std::string client = ec ? std::string() : remote.address().to_string();
+    auto admission = shared->limits.admit(client);
+    if (admission.slot) {
+      std::make_shared<Session>(std::move(socket), shared, std::move(*admission.slot))->run();
+      return;
+    }
+    // Telling a client why costs a socket for a moment; under a flood,
+    // most are closed without a word.
+    constexpr std::size_t kMaxRefusing = 64;
+    if (shared->refusing >= kMaxRefusing) return;  // the socket closes here
+    const bool server_full = *admission.refusal == ConnectionLimits::Refusal::server_full;
+    HttpResponse response = error_response(
+        503, "too_many_connections",
+        server_full ? "the server has too many open connections; try again shortly"
+                    : "too many open connections from your address (" + client + "); close some and try again");
+    response.headers.emplace_back("Retry-After", "5");
+    std::make_shared<Session>(std::move(socket), shared)->refuse_connection(std::move(response));
   }
 };
 
@@ -100,6 +135,8 @@ std::uint16_t HttpServer::port() const {
 }
 
 std::size_t HttpServer::open_streams() const { return impl_->shared->open_streams; }
+
+std::size_t HttpServer::open_connections() const { return impl_->shared->limits.open(); }
 
 std::size_t HttpServer::listed_streams() const {
   std::lock_guard lock(impl_->shared->streams_mutex);

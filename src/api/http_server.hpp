@@ -25,9 +25,19 @@ struct HttpServerOptions {
   // connection.
   int handler_threads = 4;
   std::filesystem::path upload_dir;       // multipart file parts land here
-  std::size_t max_header_bytes = 16 * 1024;
-  std::chrono::seconds read_timeout{30};  // per read of a request (slow clients)
-  std::chrono::seconds idle_timeout{75};  // keep-alive between requests
+  std::size_t max_header_bytes = 16 * 1024;  // request line and fields; more is 431 (414 for the line alone)
+  // A request's header must arrive whole within this, counted from the
+  // connection's start or, on a kept-alive connection, from its first byte:
+  // a client that trickles a header cannot hold a connection for long.
+  std::chrono::seconds header_timeout{10};
+  // Each 64 KiB of a request body, and each write of a response, must move
+  // within this (so a body must keep up about 2 KiB/s at the default).
+  std::chrono::seconds transfer_timeout{30};
+  std::chrono::seconds keepalive_timeout{30};  // an idle connection between requests is closed
+  // Open connections, in all and per client address (0: no cap). Over
+  // either, a new connection gets 503 and is closed.
+  std::size_t max_connections = 4096;
+  std::size_t max_connections_per_client = 256;
   std::size_t max_stream_queue_bytes = 1 << 20;  // a slower stream client is dropped
 };
 
@@ -47,6 +57,8 @@ class HttpServer {
 
   // Live streaming (SSE and deferred) connections.
   std::size_t open_streams() const;
+  // Open connections of every kind (refused ones are not counted).
+  std::size_t open_connections() const;
   // Streams remembered to be finished at shutdown: each leaves when it ends,
   // so this falls back with open_streams() (memory does not grow with the
   // number of streams ever served).

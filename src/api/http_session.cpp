@@ -12,6 +12,20 @@
 namespace soundscripter::http_detail {
 namespace {
 
+// On every response, the page's and the API's alike. The page and Swagger
+// UI load scripts from files only (no inline script, no eval), so a script
+// injected into a transcript or a file name cannot run; inline styles stay
+// allowed for Swagger UI. No other site may frame the page (clickjacking).
+constexpr std::pair<const char*, const char*> kSecurityHeaders[] = {
+    {"Content-Security-Policy",
+     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+     "media-src 'self' blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; "
+     "form-action 'self'; frame-ancestors 'none'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+};
+
 std::string chunk_frame(const std::string& data) {
   char size[20];
   std::snprintf(size, sizeof size, "%zx\r\n", data.size());
@@ -20,11 +34,15 @@ std::string chunk_frame(const std::string& data) {
 
 }  // namespace
 
-Session::Session(tcp::socket socket, std::shared_ptr<ServerShared> shared)
-    : stream_(std::move(socket)), shared_(std::move(shared)), heartbeat_timer_(stream_.get_executor()) {}
+Session::Session(tcp::socket socket, std::shared_ptr<ServerShared> shared, ConnectionLimits::Slot slot)
+    : stream_(std::move(socket)),
+      shared_(std::move(shared)),
+      slot_(std::move(slot)),
+      heartbeat_timer_(stream_.get_executor()) {}
 
 Session::~Session() {
   if (in_request_) shared_->requests_in_flight--;
+  if (refusing_) shared_->refusing--;
 }
 
 char* Session::chunk_buffer() {
@@ -35,6 +53,24 @@ char* Session::chunk_buffer() {
 void Session::run() {
   net::dispatch(stream_.get_executor(),
                 beast::bind_front_handler(&Session::do_read_header, shared_from_this()));
+}
+
+void Session::refuse_connection(HttpResponse response) {
+  refusing_ = true;
+  shared_->refusing++;
+  net::dispatch(stream_.get_executor(), [self = shared_from_this(), response = std::move(response)]() mutable {
+    self->request_.request_id = self->next_request_id();
+    self->keep_alive_ = false;
+    self->body_unread_ = true;  // never read: linger, so the client gets the answer rather than a reset
+    self->send_response(std::move(response));
+  });
+}
+
+std::string Session::next_request_id() const {
+  char id[40];
+  std::snprintf(id, sizeof id, "%s%llx", shared_->request_prefix.c_str(),
+                static_cast<unsigned long long>(++shared_->next_request));
+  return id;
 }
 
 // ---- reading a request ---------------------------------------------------
@@ -48,11 +84,28 @@ void Session::do_read_header() {
   // (Not boost::none: Boost 1.74 compares the length against an empty
   // optional and refuses every body.)
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-  stream_.expires_after(shared_->options.idle_timeout);
-  http::async_read_header(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                            self->on_read_header(ec);
-                          });
+  // The next request's first bytes may be here already (pipelining).
+  header_started_ = buffer_.size() > 0;
+  stream_.expires_after(served_one_ && !header_started_ ? shared_->options.keepalive_timeout
+                                                        : shared_->options.header_timeout);
+  read_header_piece();
+}
+
+// The header is read piece by piece (rather than with async_read_header)
+// to start its deadline at its first byte on a kept-alive connection.
+void Session::read_header_piece() {
+  http::async_read_some(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->on_header_piece(ec);
+  });
+}
+
+void Session::on_header_piece(beast::error_code ec) {
+  if (ec || parser_->is_header_done()) return on_read_header(ec);
+  if (!header_started_) {
+    header_started_ = true;
+    stream_.expires_after(shared_->options.header_timeout);
+  }
+  read_header_piece();
 }
 
 HttpRequest Session::request_from_header() const {
@@ -67,10 +120,7 @@ HttpRequest Session::request_from_header() const {
     const auto name = field.name_string();
     request.headers[ascii_lower({name.data(), name.size()})] = std::string(field.value());
   }
-  char id[40];
-  std::snprintf(id, sizeof id, "%s%llx", shared_->request_prefix.c_str(),
-                static_cast<unsigned long long>(++shared_->next_request));
-  request.request_id = id;
+  request.request_id = next_request_id();
   beast::error_code ec;
   auto remote = stream_.socket().remote_endpoint(ec);
   if (!ec) request.client_address = remote.address().to_string();
@@ -79,20 +129,50 @@ HttpRequest Session::request_from_header() const {
 
 void Session::on_read_header(beast::error_code ec) {
   if (ec) {
+    // A header Beast could not parse is answered (400, 414, 431) before the
+    // connection closes; a client that left or was too slow is not.
+    if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      return reject_malformed(ec);
+    }
     if (ec != http::error::end_of_stream) spdlog::debug("reading a request header failed: {}", ec.message());
-    return do_close();  // end of stream, timeout, or a malformed/oversized header
+    return do_close();
   }
+  served_one_ = true;
   started_ = std::chrono::steady_clock::now();
   in_request_ = true;
   shared_->requests_in_flight++;
   request_ = request_from_header();
   keep_alive_ = parser_->get().keep_alive();
   Dispatcher::Plan plan = shared_->dispatcher.plan(request_);
+  plan_headers_ = std::move(plan.response_headers);
   if (!plan.route) return refuse(std::move(*plan.refusal), "unmatched");
   route_ = plan.route;
   file_limit_ = plan.file_limit;
   parser_->body_limit(plan.body_limit);
   begin_body();
+}
+
+void Session::reject_malformed(const beast::error_code& ec) {
+  started_ = std::chrono::steady_clock::now();
+  in_request_ = true;
+  shared_->requests_in_flight++;
+  request_ = {};
+  request_.request_id = next_request_id();
+  keep_alive_ = false;
+  const std::string limit = std::to_string(shared_->options.max_header_bytes / 1024) + " KiB";
+  HttpResponse response;
+  if (ec == http::error::header_limit) {
+    // Which part was too long: once the request line is parsed, the
+    // parser holds its target (and Beast has let go of its bytes).
+    response = parser_->get().target().empty()
+                   ? error_response(414, "uri_too_long", "the request line is longer than the " + limit +
+                                                             " allowed for a whole request header")
+                   : error_response(431, "header_too_large", "the request header is larger than " + limit);
+  } else {
+    response = error_response(400, "bad_request", "the request is not valid HTTP/1.1: " + ec.message());
+  }
+  refuse(std::move(response), "malformed");
 }
 
 void Session::begin_body() {
@@ -112,7 +192,7 @@ void Session::do_read_body() {
   auto& body = parser_->get().body();
   body.data = chunk_buffer();
   body.size = kChunkBytes;
-  stream_.expires_after(shared_->options.read_timeout);
+  stream_.expires_after(shared_->options.transfer_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
                      self->on_read_body(ec);
@@ -233,7 +313,7 @@ void Session::send_head(HttpResponse response) {
   if (!response.deferred) header->content_length(length);
   header->keep_alive(keep_alive_ && !shared_->stopping && !response.deferred);
   auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
-  stream_.expires_after(shared_->options.read_timeout);
+  stream_.expires_after(shared_->options.transfer_timeout);
   http::async_write_header(stream_, *serializer,
                            [self = shared_from_this(), header, serializer](beast::error_code ec, std::size_t) {
                              self->on_response_written(ec);
@@ -257,6 +337,8 @@ void Session::add_common_fields(Message& message,
                                 const std::vector<std::pair<std::string, std::string>>& headers) {
   message.set(http::field::server, "soundscripter");
   message.set("X-Request-Id", request_.request_id);
+  for (const auto& [name, value] : kSecurityHeaders) message.set(name, value);
+  for (const auto& [name, value] : plan_headers_) message.set(name, value);
   for (const auto& [name, value] : headers) message.set(name, value);
 }
 
@@ -269,7 +351,7 @@ void Session::send_response(HttpResponse response) {
   message->body() = std::move(response.body);
   message->keep_alive(keep_alive_ && !shared_->stopping);
   message->prepare_payload();
-  stream_.expires_after(shared_->options.read_timeout);
+  stream_.expires_after(shared_->options.transfer_timeout);
   http::async_write(stream_, *message,
                     [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
                       self->on_response_written(ec);
@@ -293,7 +375,7 @@ void Session::send_file(HttpResponse response) {
   header->content_length(length);
   header->keep_alive(keep_alive_ && !shared_->stopping);
   auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
-  stream_.expires_after(shared_->options.read_timeout);
+  stream_.expires_after(shared_->options.transfer_timeout);
   http::async_write_header(stream_, *serializer,
                            [self = shared_from_this(), header, serializer, file, length](
                                beast::error_code ec, std::size_t) {
@@ -307,7 +389,7 @@ void Session::do_send_file_piece(std::shared_ptr<std::FILE> file, std::uint64_t 
   std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, kChunkBytes));
   std::size_t got = std::fread(chunk_buffer(), 1, want, file.get());
   if (got == 0) return do_close();  // the file shrank under us: the length is now a lie
-  stream_.expires_after(shared_->options.read_timeout);
+  stream_.expires_after(shared_->options.transfer_timeout);
   net::async_write(stream_, net::buffer(chunk_.get(), got),
                    [self = shared_from_this(), file, left, got](beast::error_code ec, std::size_t) {
                      if (ec) return self->do_close();
@@ -327,6 +409,7 @@ void Session::on_response_written(beast::error_code ec) {
   if (!ec && body_unread_) return linger_then_close();
   if (ec || !keep_alive_ || shared_->stopping) return do_close();
   request_ = {};
+  plan_headers_.clear();
   route_ = nullptr;
   mode_ = Mode::request;
   do_read_header();
@@ -357,7 +440,7 @@ void Session::start_stream(int status, const std::string& content_type,
     header->keep_alive(false);  // a stream ends its connection
     auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
     self->writing_ = true;
-    self->stream_.expires_after(self->shared_->options.read_timeout);
+    self->stream_.expires_after(self->shared_->options.transfer_timeout);
     http::async_write_header(self->stream_, *serializer,
                              [self, header, serializer](beast::error_code ec, std::size_t) {
                                self->writing_ = false;
@@ -400,7 +483,7 @@ void Session::do_write_stream() {
   }
   auto framed = std::make_shared<std::string>(chunk_frame(queue_.front()));
   writing_ = true;
-  stream_.expires_after(shared_->options.read_timeout);
+  stream_.expires_after(shared_->options.transfer_timeout);
   net::async_write(stream_, net::buffer(*framed),
                    [self = shared_from_this(), framed](beast::error_code ec, std::size_t) {
                      self->writing_ = false;

@@ -23,6 +23,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "api/connection_limits.hpp"
 #include "api/dispatcher.hpp"
 #include "api/http_server.hpp"
 #include "api/multipart_reader.hpp"
@@ -41,7 +42,8 @@ struct ServerShared {
   ServerShared(HttpServerOptions server_options, const Dispatcher& server_dispatcher)
       : options(std::move(server_options)),
         dispatcher(server_dispatcher),
-        handlers(static_cast<std::size_t>(std::max(1, options.handler_threads))) {}
+        handlers(static_cast<std::size_t>(std::max(1, options.handler_threads))),
+        limits(options.max_connections, options.max_connections_per_client) {}
 
   HttpServerOptions options;
   const Dispatcher& dispatcher;
@@ -51,6 +53,8 @@ struct ServerShared {
   std::atomic<std::size_t> open_streams{0};
   std::atomic<std::uint64_t> next_request{0};
   std::string request_prefix;  // random per process, so ids differ across restarts
+  ConnectionLimits limits;
+  std::atomic<std::size_t> refusing{0};  // connections being told 503 (over a limit)
 
   std::mutex streams_mutex;
   std::list<std::weak_ptr<Session>> streams;  // to finish them at shutdown
@@ -58,9 +62,13 @@ struct ServerShared {
 
 class Session : public std::enable_shared_from_this<Session>, public ResponseWriter {
  public:
-  Session(tcp::socket socket, std::shared_ptr<ServerShared> shared);
+  // slot: this connection's place under the server's limits; empty for a
+  // connection that is only told it is over them (refuse_connection).
+  Session(tcp::socket socket, std::shared_ptr<ServerShared> shared, ConnectionLimits::Slot slot = {});
   ~Session() override;
   void run();
+  // Answers with `response` without reading a request, then closes.
+  void refuse_connection(HttpResponse response);
 
   // ResponseWriter
   void respond(HttpResponse response) override;
@@ -76,7 +84,10 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseWri
   enum class Mode { request, deferred, streaming };
 
   void do_read_header();
+  void read_header_piece();
+  void on_header_piece(beast::error_code ec);
   void on_read_header(beast::error_code ec);
+  void reject_malformed(const beast::error_code& ec);
   void begin_body();
   void do_read_body();
   void on_read_body(beast::error_code ec);
@@ -97,12 +108,17 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseWri
   void do_drain(std::size_t budget);
   void end_request();
   HttpRequest request_from_header() const;
+  std::string next_request_id() const;
   template <typename Message>
   void add_common_fields(Message& message, const std::vector<std::pair<std::string, std::string>>& headers);
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::shared_ptr<ServerShared> shared_;
+  ConnectionLimits::Slot slot_;
+  bool served_one_ = false;      // a kept-alive connection waits keepalive_timeout for its next request
+  bool header_started_ = false;  // a byte of the current header has arrived
+  bool refusing_ = false;        // counted in ServerShared::refusing
   std::optional<http::request_parser<http::buffer_body>> parser_;
   // Body and file I/O buffer, allocated by the first request that needs
   // one: an idle or streaming connection then costs no 64 KiB of memory.
@@ -112,6 +128,7 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseWri
 
   // The request being served.
   HttpRequest request_;
+  std::vector<std::pair<std::string, std::string>> plan_headers_;  // Dispatcher::Plan::response_headers
   const Route* route_ = nullptr;
   std::uint64_t file_limit_ = 0;
   std::unique_ptr<MultipartReader> multipart_;

@@ -7,9 +7,11 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/engine.hpp"
+#include "engine/sphinx_engine.hpp"
 #include "media/audio_decoder.hpp"
 #include "api/openai_request.hpp"
 #include "queue/outbox.hpp"
+#include "worker/job_runner.hpp"
 #include "util/error.hpp"
 
 namespace soundscripter {
@@ -138,8 +140,38 @@ JobRequest parse_job_fields(const HttpRequest& request) {
   return job;
 }
 
+namespace {
+
+// A job that could never run is refused now, not failed after queueing.
+// Only the sphinx engine's limits are known here: a Whisper model's (an
+// English-only one asked for French) depend on a file only workers load.
+void refuse_what_cannot_run(const ApiServices& services, const JobRequest& job_request) {
+  const std::string& engine = job_request.engine.empty() ? services.default_engine : job_request.engine;
+  if (engine == "sphinx") check_sphinx_options(engine_options_for(job_request, 1));
+}
+
+// One API key filling the queue would make everyone else wait behind it.
+void refuse_over_queue_share(ApiServices& services, const std::string& owner) {
+  if (services.max_queued_per_key <= 0 || owner.empty()) return;
+  JobQuery query;
+  query.owner = owner;
+  query.state = JobState::queued;
+  query.limit = 1;
+  const std::int64_t queued = services.store.list(query).total;
+  if (queued >= services.max_queued_per_key) {
+    throw Error(ErrorCode::rate_limited, "this API key already has " + std::to_string(queued) +
+                                             " jobs waiting (the limit is " +
+                                             std::to_string(services.max_queued_per_key) +
+                                             "); try again when some have started");
+  }
+}
+
+}  // namespace
+
 Job submit_job(ApiServices& services, HttpRequest& request, JobRequest job_request,
                const std::string& file_field) {
+  refuse_what_cannot_run(services, job_request);
+  refuse_over_queue_share(services, request.api_key_id);
   const UploadedFile* upload = nullptr;
   for (const auto& file : request.files) {
     if (file.field == file_field) upload = &file;

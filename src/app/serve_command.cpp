@@ -26,6 +26,7 @@
 #include "util/environment.hpp"
 #include "util/error.hpp"
 #include "util/logging.hpp"
+#include "util/open_files_limit.hpp"
 #include "worker/worker_node.hpp"
 
 namespace soundscripter {
@@ -56,6 +57,34 @@ std::size_t remove_orphan_media(const std::filesystem::path& media_dir, JobStore
     if (std::filesystem::remove(entry.path(), entry_ec)) ++removed;
   }
   return removed;
+}
+
+// Connections must never take the last file descriptors: the store, the
+// broker, media files and the workers need some too. The soft limit is
+// raised first, then the cap lowered to what fits under it.
+std::size_t connection_cap(int wanted) {
+  constexpr std::uint64_t kKeptForTheRest = 256;
+  const std::uint64_t open_files = raise_open_files_limit();
+  const std::uint64_t fits = open_files > 2 * kKeptForTheRest ? open_files - kKeptForTheRest : open_files / 2;
+  std::uint64_t cap = wanted == 0 ? fits : static_cast<std::uint64_t>(wanted);
+  if (cap > fits) {
+    spdlog::warn("max_connections {} does not fit under the limit of {} open files; using {}",
+                 wanted == 0 ? std::string("(no cap)") : std::to_string(wanted), open_files, fits);
+    cap = fits;
+  }
+  spdlog::info("open files: {} allowed for this process; at most {} connections", open_files, cap);
+  return static_cast<std::size_t>(cap);
+}
+
+// Whether an upload of `incoming` bytes leaves the data disk its reserve.
+std::function<bool(std::uint64_t)> disk_reserve_check(const ServeConfig& config) {
+  if (config.min_free_disk == 0) return {};
+  return [dir = config.data_dir, reserve = config.min_free_disk](std::uint64_t incoming) {
+    std::error_code ec;
+    const auto space = std::filesystem::space(dir, ec);
+    if (ec) return true;  // unknown: the write itself will say if it fails
+    return space.available >= reserve && space.available - reserve >= incoming;
+  };
 }
 
 int run_serve(const ServeCommandLine& command_line) {
@@ -116,8 +145,13 @@ int run_serve(const ServeCommandLine& command_line) {
 
   // 7. The API.
   ApiKeys keys = load_api_keys(config.api_keys_file, config.api_keys, resolved.origin("api_keys"));
-  ApiServices services{store,        queue,        bus, events, metrics, media_dir,
-                       config.engine, config.model, {},  {},     config.public_metrics};
+  // The engine jobs get when they name none: what the workers here loaded
+  // when the configuration leaves it to them.
+  const std::string default_engine =
+      config.engine.empty() && workers ? workers->default_engine().name() : config.engine;
+  ApiServices services{store,          queue,        bus, events, metrics, media_dir,
+                       default_engine, config.model, {},  {},     config.public_metrics,
+                       config.max_queued_per_key};
   services.backend_names = {{"store", backends.store_name},
                             {"queue", backends.queue_name},
                             {"events", backends.bus_name}};
@@ -129,6 +163,8 @@ int run_serve(const ServeCommandLine& command_line) {
   add_docs_routes(router);
   DispatcherOptions dispatch;
   dispatch.max_upload_bytes = config.max_upload_size;
+  dispatch.has_room_for = disk_reserve_check(config);
+  dispatch.cors = CorsPolicy(config.cors_origins);
   if (!keys.empty()) {
     dispatch.authenticate = [&keys](std::string_view token) { return keys.identify(token); };
   }
@@ -142,6 +178,11 @@ int run_serve(const ServeCommandLine& command_line) {
   http.host = config.host;
   http.port = static_cast<std::uint16_t>(config.port);
   http.upload_dir = upload_dir;
+  http.header_timeout = config.header_timeout;
+  http.transfer_timeout = config.transfer_timeout;
+  http.keepalive_timeout = config.keepalive_timeout;
+  http.max_connections = connection_cap(config.max_connections);
+  http.max_connections_per_client = static_cast<std::size_t>(config.max_connections_per_client);
   HttpServer server(http, dispatcher);
   services.open_streams = [&server] { return server.open_streams(); };
   add_service_gauges(

@@ -60,6 +60,16 @@ struct ServeConfig {
   LogFormat log_format = LogFormat::json;
   std::string log_level = "info";
   std::chrono::seconds shutdown_grace{30};
+  // Limits a public server needs (HttpServerOptions says what each bounds).
+  std::chrono::seconds header_timeout{10};
+  std::chrono::seconds transfer_timeout{30};
+  std::chrono::seconds keepalive_timeout{30};
+  int max_connections = 4096;             // 0: no cap
+  int max_connections_per_client = 256;   // 0: no cap
+  int max_queued_per_key = 1000;          // jobs waiting per API key; 0: no cap
+  std::uint64_t min_free_disk = 256ull << 20;  // uploads refused below this; 0: not checked
+  // Web pages of these origins may call the API from a browser ("*": any).
+  std::vector<std::string> cors_origins;
   // Distributed mode; "" means the embedded implementation.
   std::string broker_url;
   std::string redis_url;

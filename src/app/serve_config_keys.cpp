@@ -62,12 +62,22 @@ void parse_duration_value(std::string_view text, const fs::path&, ServeConfig& c
 template <auto member>
 std::string show_duration(const ServeConfig& config) { return format_duration(config.*member); }
 
+// A timeout of 0 would end every connection at once.
+template <auto member>
+void parse_timeout(std::string_view text, const fs::path&, ServeConfig& config) {
+  const auto duration = parse_duration(text);
+  if (duration.count() == 0) throw bad_value(text, "is not a usable time limit (it must be at least 1s)");
+  config.*member = duration;
+}
+
+template <std::uint64_t ServeConfig::*member, bool zero_allowed>
 void parse_size(std::string_view text, const fs::path&, ServeConfig& config) {
   const auto bytes = parse_byte_size(text);
-  if (bytes == 0) throw bad_value(text, "is not a usable upload limit (it must be above 0)");
-  config.max_upload_size = bytes;
+  if (bytes == 0 && !zero_allowed) throw bad_value(text, "is not usable here (it must be above 0)");
+  config.*member = bytes;
 }
-std::string show_size(const ServeConfig& config) { return format_byte_size(config.max_upload_size); }
+template <std::uint64_t ServeConfig::*member>
+std::string show_size(const ServeConfig& config) { return format_byte_size(config.*member); }
 
 template <bool ServeConfig::*member>
 void parse_bool(std::string_view text, const fs::path&, ServeConfig& config) {
@@ -90,13 +100,32 @@ void parse_engine(std::string_view text, const fs::path&, ServeConfig& config) {
   config.engine = value;
 }
 
-void parse_api_keys(std::string_view text, const fs::path&, ServeConfig& config) {
-  config.api_keys.clear();
+// "a, b,c" -> {"a", "b", "c"}
+template <auto member>
+void parse_list(std::string_view text, const fs::path&, ServeConfig& config) {
+  (config.*member).clear();
   while (!text.empty()) {
     const auto comma = text.find(',');
     const std::string_view entry = trim_ascii(text.substr(0, comma));
-    if (!entry.empty()) config.api_keys.emplace_back(entry);
+    if (!entry.empty()) (config.*member).emplace_back(entry);
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+}
+template <auto member>
+std::string show_list(const ServeConfig& config) {
+  std::string shown;
+  for (const auto& entry : config.*member) shown += (shown.empty() ? "" : ",") + entry;
+  return shown;
+}
+
+// An origin is what a browser sends in Origin: scheme://host[:port].
+void parse_cors_origins(std::string_view text, const fs::path& base_dir, ServeConfig& config) {
+  parse_list<&ServeConfig::cors_origins>(text, base_dir, config);
+  for (const auto& origin : config.cors_origins) {
+    const bool web = origin.starts_with("http://") || origin.starts_with("https://");
+    if (origin != "*" && (!web || origin.ends_with("/") || origin.find('/', origin.find("//") + 2) != std::string::npos)) {
+      throw bad_value(origin, "is not an origin (scheme://host[:port], as https://app.example.com, or *)");
+    }
   }
 }
 std::string show_api_keys(const ServeConfig& config) {
@@ -135,8 +164,8 @@ const std::vector<ServeConfigKey>& serve_config_keys() {
        parse_int<&C::workers, 0, 1024>, show_int<&C::workers>, false, true},
       {"threads_per_job", "Server", "N", "CPU threads each job uses", parse_int<&C::threads_per_job, 1, 256>,
        show_int<&C::threads_per_job>, false, true},
-      {"max_upload_size", "Server", "SIZE", "Largest upload accepted: bytes, or with K, M, G (500M)", parse_size,
-       show_size},
+      {"max_upload_size", "Server", "SIZE", "Largest upload accepted: bytes, or with K, M, G (500M)",
+       parse_size<&C::max_upload_size, false>, show_size<&C::max_upload_size>},
       {"retention", "Server", "DURATION", "Remove media and results older than this (s, m, h, d); 0 = keep forever",
        parse_duration_value<&C::retention>, show_duration<&C::retention>},
       {"shutdown_grace", "Server", "DURATION", "On SIGTERM, how long running jobs may take to finish",
@@ -153,11 +182,29 @@ const std::vector<ServeConfigKey>& serve_config_keys() {
       {"api_keys_file", "Access", "FILE", "API keys, one per line (key, or name: key); requests then need Bearer",
        parse_path<&C::api_keys_file>, show_path<&C::api_keys_file>},
       {"api_keys", "Access", "KEYS", "API keys as a comma list of key or name: key",
-       parse_api_keys, show_api_keys, false, false, true},
+       parse_list<&C::api_keys>, show_api_keys, false, false, true},
       {"allow_public", "Access", "", "Listen on a non-loopback address even without API keys",
        parse_bool<&C::allow_public>, show_bool<&C::allow_public>, true, true},
       {"public_metrics", "Access", "", "GET /metrics without an API key even when the server has keys",
        parse_bool<&C::public_metrics>, show_bool<&C::public_metrics>, true, true},
+      {"cors_origins", "Access", "ORIGINS",
+       "Web origins allowed to call the API from a browser, as a comma list (https://app.example.com); * = any",
+       parse_cors_origins, show_list<&C::cors_origins>},
+      {"header_timeout", "Limits", "DURATION", "A request's header must arrive whole within this",
+       parse_timeout<&C::header_timeout>, show_duration<&C::header_timeout>},
+      {"transfer_timeout", "Limits", "DURATION",
+       "Each 64 KiB of an upload or download must move within this (a minimum rate)",
+       parse_timeout<&C::transfer_timeout>, show_duration<&C::transfer_timeout>},
+      {"keepalive_timeout", "Limits", "DURATION", "Idle kept-alive connections are closed after this",
+       parse_timeout<&C::keepalive_timeout>, show_duration<&C::keepalive_timeout>},
+      {"max_connections", "Limits", "N", "Open connections in all (more get 503); 0 = no cap",
+       parse_int<&C::max_connections, 0, 1000000>, show_int<&C::max_connections>, false, true},
+      {"max_connections_per_client", "Limits", "N", "Open connections from one address (more get 503); 0 = no cap",
+       parse_int<&C::max_connections_per_client, 0, 1000000>, show_int<&C::max_connections_per_client>, false, true},
+      {"max_queued_per_key", "Limits", "N", "Jobs one API key may have waiting (more get 429); 0 = no cap",
+       parse_int<&C::max_queued_per_key, 0, 100000000>, show_int<&C::max_queued_per_key>, false, true},
+      {"min_free_disk", "Limits", "SIZE", "Uploads get 507 when the data disk would have less free than this; 0 = off",
+       parse_size<&C::min_free_disk, true>, show_size<&C::min_free_disk>},
       {"log_format", "Logging", "FORMAT", "json (one object per line) or text", parse_log_format_value,
        show_log_format, false, false, false, kForBoth},
       {"log_level", "Logging", "LEVEL", "trace, debug, info, warn, error, critical or off", parse_log_level_value,

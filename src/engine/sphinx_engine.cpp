@@ -47,16 +47,7 @@ class SphinxEngine final : public Engine {
 
   Transcript transcribe(std::span<const float> samples, const EngineOptions& options,
                         const EngineCallbacks& callbacks, std::stop_token stop) override {
-    if (options.translate) {
-      throw Error(ErrorCode::invalid_argument, "the sphinx engine cannot translate");
-    }
-    if (options.vad) {
-      throw Error(ErrorCode::invalid_argument, "--vad works with the whisper engine only");
-    }
-    if (options.language != "auto" && options.language != "en") {
-      throw Error(ErrorCode::invalid_argument,
-                  "the sphinx engine knows English only, not '" + options.language + "'");
-    }
+    check_sphinx_options(options);
     // A fresh decoder per call: a reused one carries its frame count and
     // its cepstral-mean estimate into the next utterance, which shifts the
     // times and changes the words (seen with two files in one run).
@@ -167,6 +158,19 @@ std::unique_ptr<Engine> make_sphinx_engine() {
                     " (apt-get install pocketsphinx-en-us)");
   }
   return std::make_unique<SphinxEngine>(dir);
+}
+
+void check_sphinx_options(const EngineOptions& options) {
+  if (options.translate) {
+    throw Error(ErrorCode::invalid_argument, "the sphinx engine cannot translate (the whisper engine can)");
+  }
+  if (options.vad) {
+    throw Error(ErrorCode::invalid_argument, "--vad works with the whisper engine only");
+  }
+  if (options.language != "auto" && options.language != "en") {
+    throw Error(ErrorCode::invalid_argument,
+                "the sphinx engine knows English only, not '" + options.language + "'");
+  }
 }
 
 }  // namespace soundscripter

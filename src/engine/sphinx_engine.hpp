@@ -13,4 +13,9 @@ namespace soundscripter {
 // Throws Error(not_found) when Debian's pocketsphinx-en-us model is missing.
 std::unique_ptr<Engine> make_sphinx_engine();
 
+// What the sphinx engine cannot do (translate, VAD, a language but
+// English), checked again before a job is queued so that such a job is
+// refused at upload rather than failing later. Throws Error(invalid_argument).
+void check_sphinx_options(const EngineOptions& options);
+
 }  // namespace soundscripter

@@ -17,6 +17,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::conflict: return "conflict";
     case ErrorCode::backend_unavailable: return "backend_unavailable";
     case ErrorCode::insufficient_storage: return "insufficient_storage";
+    case ErrorCode::rate_limited: return "rate_limited";
     case ErrorCode::timeout: return "timeout";
     case ErrorCode::cancelled: return "cancelled";
     case ErrorCode::internal: return "internal";

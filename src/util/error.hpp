@@ -26,6 +26,7 @@ enum class ErrorCode {
   conflict,           // the request does not fit the job's state (retry a running job)
   backend_unavailable,// a server or network resource could not be reached
   insufficient_storage,  // the disk (uploads, media, the database) is full
+  rate_limited,       // a caller over its share (queued jobs per API key)
   timeout,
   cancelled,
   internal,

@@ -95,6 +95,30 @@ TEST_F(service_api_keys, OneKeysJobsDoNotExistForAnother) {
   EXPECT_EQ(read_sse(server.base_url() + job + "/events?access_token=key-b", {{}, nullptr, 10}).status, 404);
 }
 
+TEST_F(service_api_keys, OneKeyCannotQueueMoreThanItsShare) {
+  auto args = fast_whisper_server_args(1);
+  args.insert(args.end(), {"--max-queued-per-key", "1"});
+  ServeProcess& server = start_server(ServeProcess::Options{
+      args, {{"SOUNDSCRIPTER_API_KEYS", "alice: key-a, bob: key-b"}}, std::chrono::seconds(60)});
+  ServiceApi alice(server.base_url(), "key-a");
+  ServiceApi bob(server.base_url(), "key-b");
+  // Ten minutes keep the one worker busy while the rest is asked.
+  const std::string running = alice.submit_ok(long_speech_file(10));
+  alice.wait_for_state(running, {"processing"});
+  const std::string waiting = alice.submit_ok(jfk_wav());
+  const HttpReply over = alice.submit(jfk_wav());
+  EXPECT_EQ(over.status, 429) << over.describe();
+  EXPECT_EQ(over.json()["error"]["code"], "rate_limited") << over.body;
+  EXPECT_EQ(over.header("Retry-After"), "30");
+  // Another key has its own share.
+  const std::string bobs = bob.submit_ok(jfk_wav());
+  for (const auto& [api, id] : {std::pair{&alice, running}, {&alice, waiting}, {&bob, bobs}}) {
+    EXPECT_EQ(api->wait_until_finished(id)["state"], "completed") << id;
+  }
+  EXPECT_EQ(alice.http().get("/v1/jobs").json()["total"], 2) << "the refused upload left a job";
+  alice.submit_ok(jfk_wav());  // room again
+}
+
 TEST_F(service_api_keys, SharedEventStreamOnlyCarriesTheCallersJobs) {
   ServeProcess& server = start_with_keys();
   ServiceApi alice(server.base_url(), "key-a");

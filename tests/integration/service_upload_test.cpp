@@ -179,6 +179,23 @@ TEST_F(service_upload_form, ATemperatureThatIsNotANumberFromZeroToOneIsRefused) 
   EXPECT_EQ(api.submit(jfk_wav(), {FormPart::field("temperature", "0.4")}).status, 202);
 }
 
+TEST_F(service_upload_form, WhatTheSphinxEngineCannotDoIsRefusedAtUploadWithoutAJob) {
+  ServeProcess& server = start_server(std::vector<std::string>{"--engine", "sphinx", "--workers", "1"});
+  ServiceApi api(server.base_url());
+  const HttpReply translation =
+      api.http().post_form("/v1/audio/translations", {FormPart::upload("file", jfk_wav()), FormPart::field("model", "whisper-1")});
+  EXPECT_EQ(translation.status, 400) << translation.describe();
+  EXPECT_NE(translation.body.find("cannot translate"), std::string::npos) << translation.body;
+  const HttpReply task = api.submit(jfk_wav(), {FormPart::field("task", "translate")});
+  EXPECT_EQ(task.status, 400) << task.describe();
+  const HttpReply french = api.submit(jfk_wav(), {FormPart::field("language", "fr")});
+  EXPECT_EQ(french.status, 400) << french.describe();
+  EXPECT_NE(french.body.find("English only"), std::string::npos) << french.body;
+  EXPECT_EQ(api.http().get("/v1/jobs").json()["total"], 0) << "a refused upload left a job behind";
+  EXPECT_EQ(files_in(server.data_dir() / "media"), 0u);
+  EXPECT_EQ(api.submit(jfk_wav(), {FormPart::field("language", "en")}).status, 202);
+}
+
 TEST_F(service_upload_form, AFileNameWithAPathCannotLeaveTheMediaDirectory) {
   ServeProcess& server = start_server();
   ServiceApi api(server.base_url());

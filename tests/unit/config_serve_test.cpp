@@ -115,6 +115,39 @@ TEST_F(config_serve, ErrorsNameTheSourceAndLine) {
             (dir_ / "missing.toml").string() + ": cannot read the configuration file: No such file or directory");
 }
 
+TEST_F(config_serve, PublicServerLimitsHaveSafeDefaultsAndRefuseUnusableValues) {
+  const ServeConfig defaults = resolve({}).config;
+  EXPECT_EQ(defaults.header_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(defaults.keepalive_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(defaults.max_connections, 4096);
+  EXPECT_EQ(defaults.max_connections_per_client, 256);
+  EXPECT_EQ(defaults.max_queued_per_key, 1000);
+  EXPECT_EQ(defaults.min_free_disk, 256ull << 20);
+  EXPECT_TRUE(defaults.cors_origins.empty()) << "CORS is off unless origins are listed";
+
+  const auto set = resolve({"--header-timeout", "3s", "--max-connections-per-client", "20", "--min-free-disk", "0",
+                            "--cors-origins", "https://app.example.com, http://localhost:5173"});
+  EXPECT_TRUE(set.problems.empty()) << set.problems.front();
+  EXPECT_EQ(set.config.header_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(set.config.max_connections_per_client, 20);
+  EXPECT_EQ(set.config.min_free_disk, 0u);
+  EXPECT_EQ(set.config.cors_origins,
+            (std::vector<std::string>{"https://app.example.com", "http://localhost:5173"}));
+  const std::string shown = show_serve_config(set);
+  for (const char* line : {"header_timeout = \"3s\"", "max_connections_per_client = 20",
+                           "cors_origins = \"https://app.example.com,http://localhost:5173\""}) {
+    EXPECT_NE(shown.find(line), std::string::npos) << line << " in\n" << shown;
+  }
+
+  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
+           {"--header-timeout", "0"}, {"--transfer-timeout", "0s"}, {"--max-connections", "-1"},
+           {"--cors-origins", "app.example.com"}, {"--cors-origins", "https://app.example.com/page"}}) {
+    const auto refused = resolve({flag, value});
+    ASSERT_EQ(refused.problems.size(), 1u) << flag << " " << value;
+    EXPECT_NE(refused.problems.front().find(value), std::string::npos) << refused.problems.front();
+  }
+}
+
 TEST_F(config_serve, PublicHostNeedsKeysOrAllowPublic) {
   try {
     validate_serve_config(resolve({"--host", "0.0.0.0"}));

@@ -8,6 +8,7 @@
 #include "api/dispatcher.hpp"
 #include "api/http_server.hpp"
 #include "api/router.hpp"
+#include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/sse_client.hpp"
 #include "support/temp_dir.hpp"
@@ -17,15 +18,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-template <typename Condition>
-bool eventually(Condition condition) {
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
+using test::eventually;
 
 class http_server_streams : public ::testing::Test {
  protected:

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/eventually.hpp"
+
 #include "util/periodic_task.hpp"
 
 namespace soundscripter {
@@ -12,15 +14,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-template <typename Condition>
-bool eventually(Condition condition, std::chrono::milliseconds within = 2s) {
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
+using test::eventually;
 
 TEST(periodic_task, RunsAtOnceThenWaitsItsPeriod) {
   std::atomic<int> runs{0};

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "queue/queue.hpp"
+#include "support/eventually.hpp"
 
 namespace soundscripter::test {
 
@@ -49,15 +50,10 @@ inline std::string pop_id(Queue& queue, std::chrono::milliseconds limit = std::c
   return delivery->ticket().job_id;
 }
 
-// Polls `condition` until it holds or `limit` passes; returns the last result.
+// Polls a condition until it holds (10 s by default in these tests).
 inline bool eventually(const std::function<bool()>& condition,
                        std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
+  return test::eventually(condition, limit);
 }
 
 }  // namespace soundscripter::test
