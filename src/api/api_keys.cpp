@@ -17,11 +17,22 @@ namespace {
 
 bool is_key_character(char c) { return c > ' ' && c < 0x7F; }
 
+// "sha256:" and the key's 64 hex digits (`printf %s KEY | sha256sum`): a
+// keys file may hold digests only, so reading it gives away no key.
+constexpr std::string_view kDigestPrefix = "sha256:";
+
+std::optional<std::string> digest_of_entry(std::string_view key) {
+  if (!key.starts_with(kDigestPrefix)) return std::nullopt;
+  const std::string digest = ascii_lower(key.substr(kDigestPrefix.size()));
+  if (digest.size() != 64 || digest.find_first_not_of("0123456789abcdef") != std::string::npos) return std::nullopt;
+  return digest;
+}
+
 }  // namespace
 
 std::string ApiKeys::key_id(std::string_view key) {
-  // 64 bits: collisions among a server's few keys are out of the question,
-  // and the id stays short in logs and URLs.
+  // 64 bits of the digest: collisions among a server's few keys are out of
+  // the question, and the id stays short in logs and URLs.
   return "k_" + Sha256::hex_of(key).substr(0, 16);
 }
 
@@ -29,7 +40,8 @@ void ApiKeys::add(std::string_view entry, const std::string& source) {
   entry = trim_ascii(entry);
   std::string_view name;
   std::string_view key = entry;
-  if (const auto colon = entry.find(':'); colon != std::string_view::npos) {
+  // An unnamed digest's own ':' does not start a name.
+  if (const auto colon = entry.find(':'); colon != std::string_view::npos && !digest_of_entry(entry)) {
     name = trim_ascii(entry.substr(0, colon));
     key = trim_ascii(entry.substr(colon + 1));
   }
@@ -41,8 +53,8 @@ void ApiKeys::add(std::string_view entry, const std::string& source) {
     }
   }
   Key added;
-  added.digest = Sha256::hex_of(key);
-  added.info.id = key_id(key);
+  added.digest = digest_of_entry(key).value_or(Sha256::hex_of(key));
+  added.info.id = "k_" + added.digest.substr(0, 16);  // key_id(key), also for a digest entry
   added.info.name = name.empty() ? added.info.id : std::string(name);
   added.info.source = source;
   for (const Key& existing : keys_) {

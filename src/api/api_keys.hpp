@@ -1,7 +1,9 @@
 // The API keys a server accepts, and who a Bearer token belongs to.
 //
 // Keys come from a file (one per line: "key" or "name: key", '#' comments)
-// and from SOUNDSCRIPTER_API_KEYS (a comma list of the same). A key is
+// and from SOUNDSCRIPTER_API_KEYS (a comma list of the same). In place of
+// a key, an entry may give its SHA-256 as "sha256:HEX" (from
+// `printf %s KEY | sha256sum`), so the file holds no secret. A key is
 // printable ASCII without spaces; one that contains ':' must be given a
 // name, as the first ':' separates the name. Each key has
 // an id, a short stable hash of the key, that jobs record as their owner:

@@ -458,7 +458,8 @@ bool Session::write(std::string chunk) {
   net::post(stream_.get_executor(), [self = shared_from_this(), chunk = std::move(chunk)]() mutable {
     if (!self->open_ || self->finishing_) return;
     if (self->queued_bytes_ + chunk.size() > self->shared_->options.max_stream_queue_bytes) {
-      spdlog::warn("dropping a slow stream client ({} bytes queued)", self->queued_bytes_);
+      spdlog::warn("{} {}: dropping a stream client that stopped reading ({} bytes queued)",
+                   self->request_.request_id, self->request_.path, self->queued_bytes_);
       return self->do_close();
     }
     self->queued_bytes_ += chunk.size();

@@ -20,6 +20,25 @@ fs::path write_keys(const test::TempDir& dir, const std::string& name, const std
   return path;
 }
 
+TEST(api_keys, AFileMayHoldDigestsInsteadOfKeys) {
+  test::TempDir dir("keys");
+  // printf %s sk-carol-secret | sha256sum (upper case works too)
+  const fs::path file = write_keys(dir, "digests", "carol: sha256:1051ddd7b1a0624283df52ef70b82b0a5c88b5d998bcf710aa9060f18fdeb7d8\nsha256:B2C7B82777A8B5C7EB9309A86EAC2F57E216AEC1EA990696EF9DAFDBAC638E81\n");
+  ApiKeys keys;
+  keys.add_file(file);
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys.list()[0].name, "carol");
+  EXPECT_EQ(keys.identify("sk-carol-secret"), ApiKeys::key_id("sk-carol-secret"))
+      << "the same id as when the key itself is listed, so jobs keep their owner";
+  EXPECT_EQ(keys.identify("sk-dave-secret"), ApiKeys::key_id("sk-dave-secret"));
+  EXPECT_EQ(keys.identify("sha256:1051ddd7b1a0624283df52ef70b82b0a5c88b5d998bcf710aa9060f18fdeb7d8"), std::nullopt) << "the digest is not itself a key";
+  // Not a digest (too short): then it is an ordinary key named "sha256".
+  ApiKeys short_digest;
+  short_digest.add("sha256:abc", "test");
+  EXPECT_EQ(short_digest.list()[0].name, "sha256");
+  EXPECT_EQ(short_digest.identify("abc"), ApiKeys::key_id("abc"));
+}
+
 TEST(api_keys, ReadsKeysWithAndWithoutNames) {
   test::TempDir dir("keys");
   const fs::path file = write_keys(dir, "names", "# team keys\n\nalice: sk-alice-1234\n  sk-anonymous-5678  \n"
