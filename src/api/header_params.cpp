@@ -88,6 +88,8 @@ HeaderValue parse_header_value(std::string_view header) {
     }
     if (name.empty()) continue;
     if (name.back() == '*') {
+      // A bare "*" names no parameter: skipped like an empty name.
+      if (name.size() == 1) continue;
       if (auto decoded = decode_extended_value(value)) extended[name.substr(0, name.size() - 1)] = *decoded;
       continue;
     }

@@ -26,5 +26,13 @@ TEST(multipart_header_params, UnterminatedQuoteTakesTheRest) {
   EXPECT_EQ(header.param("boundary"), "abc");
 }
 
+// Found by fuzz/header_params_fuzz.cpp: "*=" made a parameter with an empty
+// name, which every other path refuses.
+TEST(multipart_header_params, BareStarNamesNoParameter) {
+  const auto header = parse_header_value("form-data; *=UTF-8''x; name=\"a\"");
+  EXPECT_EQ(header.params.count(""), 0u);
+  EXPECT_EQ(header.param("name"), "a");
+}
+
 }  // namespace
 }  // namespace soundscripter
