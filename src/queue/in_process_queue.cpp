@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "queue/queue.hpp"
@@ -128,7 +129,33 @@ class QueueState {
       --position;
     }
     const std::string key = item.key;
+    ++owners_waiting_[static_cast<std::size_t>(item.priority)][item.ticket.owner];
     index_[key] = level.insert(position, std::move(item));
+  }
+
+  // Owners (API keys) take turns within a level: its first job of the
+  // owner served longest ago goes (oldest first among owners never
+  // served), so one key's backlog does not hold back another key's jobs of
+  // the same priority. The scan ends once every owner waiting at this
+  // level has been seen.
+  Level::iterator next_in_turn(Level& level, std::size_t priority) {
+    const auto& owners = owners_waiting_[priority];
+    auto chosen = level.begin();
+    std::uint64_t chosen_served = last_served(chosen->ticket.owner);
+    std::unordered_set<std::string_view> seen{chosen->ticket.owner};
+    for (auto it = std::next(chosen); it != level.end() && chosen_served > 0 && seen.size() < owners.size(); ++it) {
+      if (!seen.insert(it->ticket.owner).second) continue;
+      if (const std::uint64_t served = last_served(it->ticket.owner); served < chosen_served) {
+        chosen = it;
+        chosen_served = served;
+      }
+    }
+    return chosen;
+  }
+
+  std::uint64_t last_served(const std::string& owner) const {
+    const auto found = last_served_.find(owner);
+    return found == last_served_.end() ? 0 : found->second;
   }
 
   int effective_priority(const Waiting& item, Clock::time_point now) const {
@@ -153,9 +180,14 @@ class QueueState {
         best_priority = priority;
       }
     }
-    Waiting item = std::move(best_level->front());
-    best_level->pop_front();
+    const auto priority = static_cast<std::size_t>(best_level - levels_.data());
+    const auto chosen = next_in_turn(*best_level, priority);
+    Waiting item = std::move(*chosen);
+    best_level->erase(chosen);
     index_.erase(item.key);
+    auto& owners = owners_waiting_[priority];
+    if (--owners[item.ticket.owner] == 0) owners.erase(item.ticket.owner);
+    last_served_[item.ticket.owner] = ++serves_;
     return item;
   }
 
@@ -166,6 +198,10 @@ class QueueState {
   std::unordered_map<std::string, Level::iterator> index_;  // waiting jobs by id
   std::vector<Delayed> delayed_;                            // retries not due yet
   std::uint64_t next_push_order_ = 0;
+  // Per level: how many jobs each owner has waiting there.
+  std::array<std::unordered_map<std::string, std::size_t>, kMaxPriority + 1> owners_waiting_;
+  std::unordered_map<std::string, std::uint64_t> last_served_;  // owner -> serves_ when last served
+  std::uint64_t serves_ = 0;
 };
 
 class InProcessDelivery final : public Delivery {

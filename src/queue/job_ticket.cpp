@@ -10,6 +10,7 @@ namespace soundscripter {
 JobTicket ticket_for(const Job& job) {
   JobTicket ticket;
   ticket.job_id = job.id;
+  ticket.owner = job.owner;
   ticket.priority = job.request.priority;
   ticket.request = job.request;
   ticket.media_filename = job.media_filename;
@@ -46,6 +47,7 @@ ChunkOfJob chunk_from_json(const nlohmann::json& json) {
 
 nlohmann::json ticket_to_json(const JobTicket& ticket) {
   nlohmann::json json = {{"job", ticket.job_id},
+                         {"owner", ticket.owner},
                          {"priority", ticket.priority},
                          {"request", job_request_to_json(ticket.request)},
                          {"media",
@@ -68,6 +70,7 @@ JobTicket ticket_from_json(const nlohmann::json& json) {
     JobTicket ticket;
     ticket.job_id = json.at("job").get<std::string>();
     if (ticket.job_id.empty()) throw Error(ErrorCode::invalid_argument, "'job' is empty");
+    ticket.owner = json.value("owner", std::string());  // absent in older messages
     ticket.priority = json.value("priority", 5);
     ticket.request = job_request_from_json(json.value("request", nlohmann::json::object()));
     const auto& media = json.at("media");

@@ -22,6 +22,7 @@ struct ChunkOfJob {
 
 struct JobTicket {
   std::string job_id;
+  std::string owner;             // the API key's id ("" without keys): owners take turns
   int priority = 5;              // 0..9, as the job's request
   JobRequest request;
   std::string media_filename;    // as uploaded: failure messages name it

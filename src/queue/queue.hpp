@@ -69,12 +69,16 @@ struct InProcessQueueOptions {
 //   effective = min(9, priority + floor(time waited / aging_step)),
 // and among equal effective priorities the job pushed first (so equal
 // priorities are first-in first-out: the older one has waited longer).
+// Within one base priority, owners (API keys, JobTicket::owner) take turns:
+// the first waiting job of the owner served longest ago goes next, so a key
+// with a thousand jobs waiting does not hold back another key's one job.
 //
 // Starvation bound: a job of priority p is overtaken by jobs pushed after it
 // only during its first (9 - p) x aging_step of waiting (9 minutes for
 // priority 0 with the default step). From then on its effective priority is
 // 9, the cap, and it wins every tie against newer jobs, so only jobs pushed
-// before it can still go first. With the default step a priority-8 job
+// before it (and, at its own base priority, one job of each other owner per
+// turn) can still go first. With the default step a priority-8 job
 // pushed behind 50 priority-2 jobs goes next unless they have waited 6
 // minutes already.
 //

@@ -39,6 +39,18 @@ TEST(job_ticket, AChunkTicketRoundTripsWithItsSpanAndRunKey) {
   EXPECT_EQ(run_key(read), "j_1#2");
 }
 
+TEST(job_ticket, TheOwnerTravelsWithTheTicketAndMayBeAbsent) {
+  Job job;
+  job.id = "j_2";
+  job.owner = "k_0123456789abcdef";
+  job.media_path = "/data/media/j_2.wav";
+  const JobTicket read = ticket_from_json(ticket_to_json(ticket_for(job)));
+  EXPECT_EQ(read.owner, "k_0123456789abcdef") << "owners take turns in the queue by it";
+  nlohmann::json older = valid_body();
+  older.erase("owner");
+  EXPECT_EQ(ticket_from_json(older).owner, "");
+}
+
 TEST(job_ticket, AChunkThatIsNotAPieceOfTheAudioIsRefused) {
   for (const nlohmann::json& chunk :
        {nlohmann::json{{"index", 5}, {"count", 5}, {"start", 0}, {"samples", 10}},

@@ -30,9 +30,10 @@ InProcessQueueOptions aging_every(std::chrono::milliseconds step,
   return options;
 }
 
-void push(Queue& queue, const std::string& job_id, int priority) {
+void push(Queue& queue, const std::string& job_id, int priority, const std::string& owner = "") {
   JobTicket ticket;
   ticket.job_id = job_id;
+  ticket.owner = owner;
   ticket.priority = priority;
   queue.push(ticket);
 }
@@ -98,6 +99,32 @@ TEST(queue_in_process, AgingKeepsFifoAmongEqualPriorities) {
   clock.advance(500ms);  // both aged to the cap
   EXPECT_EQ(pop_id(*queue), "first");
   EXPECT_EQ(pop_id(*queue), "second");
+}
+
+TEST(queue_in_process, OwnersTakeTurnsWithinAPriority) {
+  auto queue = make_in_process_queue();
+  for (int i = 1; i <= 4; ++i) push(*queue, "alice_" + std::to_string(i), 5, "k_alice");
+  push(*queue, "bob_1", 5, "k_bob");
+  push(*queue, "bob_2", 5, "k_bob");
+  push(*queue, "carol_1", 5, "k_carol");
+  push(*queue, "urgent", 8, "k_alice");
+  // A higher priority still goes first; then one job per owner in turn,
+  // each owner's own jobs in the order they came.
+  const std::vector<std::string> expected = {"urgent", "bob_1", "carol_1", "alice_1", "bob_2", "alice_2",
+                                             "alice_3", "alice_4"};
+  std::vector<std::string> popped;
+  for (std::size_t i = 0; i < expected.size(); ++i) popped.push_back(pop_id(*queue));
+  EXPECT_EQ(popped, expected);
+  EXPECT_EQ(queue->depth(), 0);
+}
+
+TEST(queue_in_process, ANewOwnerIsServedBeforeOnesAlreadyServed) {
+  auto queue = make_in_process_queue();
+  for (int i = 1; i <= 3; ++i) push(*queue, "alice_" + std::to_string(i), 5, "k_alice");
+  EXPECT_EQ(pop_id(*queue), "alice_1");
+  push(*queue, "bob_1", 5, "k_bob");
+  EXPECT_EQ(pop_id(*queue), "bob_1") << "bob waited behind alice's backlog";
+  EXPECT_EQ(pop_id(*queue), "alice_2");
 }
 
 TEST(queue_in_process, PushingAWaitingJobAgainChangesNothing) {
