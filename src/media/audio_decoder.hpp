@@ -16,6 +16,10 @@
 namespace soundscripter {
 
 inline constexpr int kSampleRate = 16000;  // what every engine consumes
+// The highest source rate converted (DXD, 8 x 96 kHz). libswresample's
+// filter grows with the ratio to 16 kHz: a WAV header claiming 1 GHz made
+// it take 20 s and 1.2 GB for a 532-byte file (found by fuzz/).
+inline constexpr int kMaxSourceSampleRate = 768000;
 
 struct MediaInfo {
   std::filesystem::path path;
@@ -29,9 +33,10 @@ struct MediaInfo {
 };
 
 // Opens the file and picks its best audio stream. Throws Error with
-// not_found, empty_input, unsupported_media or no_audio_stream, each naming
-// the file and the cause; corrupt_media when the file starts like media but
-// its header is cut short or damaged. Images and text that FFmpeg happens to
+// not_found, empty_input, unsupported_media (also for audio above
+// kMaxSourceSampleRate) or no_audio_stream, each naming the file and the
+// cause; corrupt_media when the file starts like media but its header is
+// cut short or damaged. Images and text that FFmpeg happens to
 // open are unsupported_media; a video without sound is no_audio_stream.
 MediaInfo probe_media(const std::filesystem::path& path);
 

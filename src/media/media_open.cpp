@@ -212,6 +212,12 @@ OpenedMedia open_media(const fs::path& path, FfmpegLog& log) {
              " audio cannot be read (no sample rate or channel count found)" + log.detail());
   }
 
+  if (parameters.sample_rate > kMaxSourceSampleRate) {
+    fail(ErrorCode::unsupported_media, path,
+         "audio at " + std::to_string(parameters.sample_rate) + " Hz, above the " +
+             std::to_string(kMaxSourceSampleRate) + " Hz this service converts");
+  }
+
   // The demuxer then skips the video and subtitle packets instead of handing
   // us megabytes we would throw away.
   for (unsigned i = 0; i < format.nb_streams; ++i) {

@@ -71,6 +71,13 @@ int Resampler::build_context(const AVFrame& frame, bool average_all_channels) {
 }
 
 void Resampler::configure_for(const AVFrame& frame) {
+  // open_media refuses such a stream; this catches a rate that changes
+  // midway, before libswresample builds a filter of gigabytes for it.
+  if (frame.sample_rate > kMaxSourceSampleRate) {
+    context_.reset();
+    throw Error(ErrorCode::unsupported_media, "cannot convert audio at " + std::to_string(frame.sample_rate) +
+                                                  " Hz (above " + std::to_string(kMaxSourceSampleRate) + " Hz)");
+  }
   av_channel_layout_uninit(&input_layout_);
   av_channel_layout_copy(&input_layout_, &frame.ch_layout);
   input_rate_ = frame.sample_rate;

@@ -23,8 +23,9 @@ class Resampler {
 
   // Converts the frame and appends the result to out. Throws
   // Error(unsupported_media) when libswresample cannot convert this input
-  // (more than 64 channels, an unknown sample format, a rate of 0); the
-  // converter is then unset and the next frame configures it afresh.
+  // (more than 64 channels, an unknown sample format, a rate of 0 or above
+  // kMaxSourceSampleRate); the converter is then unset and the next frame
+  // configures it afresh.
   void convert(const AVFrame& frame, SampleFifo& out);
 
   // Appends the samples the filter still holds back; call once at the end.
