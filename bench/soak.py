@@ -32,7 +32,12 @@ Checked, each printed PASS or FAIL:
   waiting or running job and exactly the jobs that were not deleted;
 - the data directory: uploads/ is empty, every file in media/ belongs to a
   job still in the store (before and after SIGTERM), and the server exits 0
-  on SIGTERM.
+  on SIGTERM;
+- /metrics counts as submitted exactly the jobs accepted.
+
+Reported as WARN (they do not fail the run): warnings or errors in the
+server's log, and /metrics counting jobs as failed that the API never showed
+failed (a job deleted just as its worker opens its media or saves its result).
 
 The exit status is 1 when a check fails.
 
