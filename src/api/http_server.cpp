@@ -53,7 +53,11 @@ struct HttpServer::Impl {
     const std::string client = ec ? std::string() : remote.address().to_string();
     auto admission = shared->limits.admit(client);
     if (admission.slot) {
-      std::make_shared<Session>(std::move(socket), shared, std::move(*admission.slot))->run();
+      if (shared->tls) {
+        std::make_shared<Session<TlsStream>>(std::move(socket), shared, std::move(*admission.slot), client)->run();
+      } else {
+        std::make_shared<Session<PlainStream>>(std::move(socket), shared, std::move(*admission.slot), client)->run();
+      }
       return;
     }
     // Telling a client why costs a socket for a moment; under a flood,
@@ -66,13 +70,45 @@ struct HttpServer::Impl {
         server_full ? "the server has too many open connections; try again shortly"
                     : "too many open connections from your address (" + client + "); close some and try again");
     response.headers.emplace_back("Retry-After", "5");
-    std::make_shared<Session>(std::move(socket), shared)->refuse_connection(std::move(response));
+    if (shared->tls) {
+      std::make_shared<Session<TlsStream>>(std::move(socket), shared, ConnectionLimits::Slot{}, client)
+          ->refuse_connection(std::move(response));
+    } else {
+      std::make_shared<Session<PlainStream>>(std::move(socket), shared, ConnectionLimits::Slot{}, client)
+          ->refuse_connection(std::move(response));
+    }
   }
 };
+
+namespace {
+
+// The certificate chain and key for --tls-cert/--tls-key; TLS 1.2 and up.
+std::unique_ptr<net::ssl::context> tls_context(const HttpServerOptions& options) {
+  auto context = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  context->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                       net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+  beast::error_code ec;
+  context->use_certificate_chain_file(options.tls_cert.string(), ec);
+  if (ec) {
+    throw Error(ErrorCode::invalid_argument,
+                "--tls-cert " + options.tls_cert.string() + ": not a readable PEM certificate (" + ec.message() + ")");
+  }
+  context->use_private_key_file(options.tls_key.string(), net::ssl::context::pem, ec);
+  if (ec) {
+    throw Error(ErrorCode::invalid_argument, "--tls-key " + options.tls_key.string() +
+                                                 ": not a readable PEM private key for that certificate (" +
+                                                 ec.message() + ")");
+  }
+  return context;
+}
+
+}  // namespace
 
 HttpServer::HttpServer(HttpServerOptions options, const Dispatcher& dispatcher)
     : impl_(std::make_unique<Impl>()) {
   impl_->shared = std::make_shared<ServerShared>(std::move(options), dispatcher);
+  if (!impl_->shared->options.tls_cert.empty()) impl_->shared->tls = tls_context(impl_->shared->options);
   std::random_device random;
   char prefix[16];
   std::snprintf(prefix, sizeof prefix, "r%04x-", random() & 0xffff);

@@ -39,6 +39,9 @@ struct HttpServerOptions {
   std::size_t max_connections = 4096;
   std::size_t max_connections_per_client = 256;
   std::size_t max_stream_queue_bytes = 1 << 20;  // a slower stream client is dropped
+  // HTTPS only, with this PEM certificate chain and key, when set.
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
 };
 
 class HttpServer {

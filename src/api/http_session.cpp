@@ -34,39 +34,76 @@ std::string chunk_frame(const std::string& data) {
 
 }  // namespace
 
-Session::Session(tcp::socket socket, std::shared_ptr<ServerShared> shared, ConnectionLimits::Slot slot)
-    : stream_(std::move(socket)),
+template <>
+Session<PlainStream>::Session(tcp::socket socket, std::shared_ptr<ServerShared> shared, ConnectionLimits::Slot slot,
+                               std::string client_address)
+    : client_address_(std::move(client_address)),
+      stream_(std::move(socket)),
       shared_(std::move(shared)),
       slot_(std::move(slot)),
       heartbeat_timer_(stream_.get_executor()) {}
 
-Session::~Session() {
+template <>
+Session<TlsStream>::Session(tcp::socket socket, std::shared_ptr<ServerShared> shared, ConnectionLimits::Slot slot,
+                               std::string client_address)
+    : client_address_(std::move(client_address)),
+      stream_(std::move(socket), *shared->tls),
+      shared_(std::move(shared)),
+      slot_(std::move(slot)),
+      heartbeat_timer_(stream_.get_executor()) {}
+
+template <class Stream>
+Session<Stream>::~Session() {
   if (in_request_) shared_->requests_in_flight--;
   if (refusing_) shared_->refusing--;
 }
 
-char* Session::chunk_buffer() {
+template <class Stream>
+char* Session<Stream>::chunk_buffer() {
   if (!chunk_) chunk_ = std::make_unique_for_overwrite<char[]>(kChunkBytes);
   return chunk_.get();
 }
 
-void Session::run() {
-  net::dispatch(stream_.get_executor(),
-                beast::bind_front_handler(&Session::do_read_header, shared_from_this()));
+template <class Stream>
+void Session<Stream>::run() {
+  start_then([](Session& self) { self.do_read_header(); });
 }
 
-void Session::refuse_connection(HttpResponse response) {
-  refusing_ = true;
-  shared_->refusing++;
-  net::dispatch(stream_.get_executor(), [self = shared_from_this(), response = std::move(response)]() mutable {
-    self->request_.request_id = self->next_request_id();
-    self->keep_alive_ = false;
-    self->body_unread_ = true;  // never read: linger, so the client gets the answer rather than a reset
-    self->send_response(std::move(response));
+// TLS first, when this is a TLS connection; its handshake has the header's
+// deadline.
+template <class Stream>
+void Session<Stream>::start_then(void (*next)(Session& self)) {
+  net::dispatch(stream_.get_executor(), [self = this->shared_from_this(), next] {
+    if constexpr (kTls) {
+      self->lowest().expires_after(self->shared_->options.header_timeout);
+      self->stream_.async_handshake(net::ssl::stream_base::server, [self, next](beast::error_code ec) {
+        if (ec) {
+          spdlog::debug("TLS handshake failed: {}", ec.message());
+          return self->do_close();
+        }
+        next(*self);
+      });
+    } else {
+      next(*self);
+    }
   });
 }
 
-std::string Session::next_request_id() const {
+template <class Stream>
+void Session<Stream>::refuse_connection(HttpResponse response) {
+  refusing_ = true;
+  shared_->refusing++;
+  refusal_ = std::move(response);
+  start_then([](Session& self) {
+    self.request_.request_id = self.next_request_id();
+    self.keep_alive_ = false;
+    self.body_unread_ = true;  // never read: linger, so the client gets the answer rather than a reset
+    self.send_response(std::move(*self.refusal_));
+  });
+}
+
+template <class Stream>
+std::string Session<Stream>::next_request_id() const {
   char id[40];
   std::snprintf(id, sizeof id, "%s%llx", shared_->request_prefix.c_str(),
                 static_cast<unsigned long long>(++shared_->next_request));
@@ -75,7 +112,8 @@ std::string Session::next_request_id() const {
 
 // ---- reading a request ---------------------------------------------------
 
-void Session::do_read_header() {
+template <class Stream>
+void Session<Stream>::do_read_header() {
   if (shared_->stopping) return do_close();
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(shared_->options.max_header_bytes));
@@ -86,29 +124,32 @@ void Session::do_read_header() {
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
   // The next request's first bytes may be here already (pipelining).
   header_started_ = buffer_.size() > 0;
-  stream_.expires_after(served_one_ && !header_started_ ? shared_->options.keepalive_timeout
+  lowest().expires_after(served_one_ && !header_started_ ? shared_->options.keepalive_timeout
                                                         : shared_->options.header_timeout);
   read_header_piece();
 }
 
 // The header is read piece by piece (rather than with async_read_header)
 // to start its deadline at its first byte on a kept-alive connection.
-void Session::read_header_piece() {
-  http::async_read_some(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+template <class Stream>
+void Session<Stream>::read_header_piece() {
+  http::async_read_some(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
     self->on_header_piece(ec);
   });
 }
 
-void Session::on_header_piece(beast::error_code ec) {
+template <class Stream>
+void Session<Stream>::on_header_piece(beast::error_code ec) {
   if (ec || parser_->is_header_done()) return on_read_header(ec);
   if (!header_started_) {
     header_started_ = true;
-    stream_.expires_after(shared_->options.header_timeout);
+    lowest().expires_after(shared_->options.header_timeout);
   }
   read_header_piece();
 }
 
-HttpRequest Session::request_from_header() const {
+template <class Stream>
+HttpRequest Session<Stream>::request_from_header() const {
   const auto& header = parser_->get();
   HttpRequest request;
   request.method = std::string(header.method_string());
@@ -121,13 +162,12 @@ HttpRequest Session::request_from_header() const {
     request.headers[ascii_lower({name.data(), name.size()})] = std::string(field.value());
   }
   request.request_id = next_request_id();
-  beast::error_code ec;
-  auto remote = stream_.socket().remote_endpoint(ec);
-  if (!ec) request.client_address = remote.address().to_string();
+  request.client_address = client_address_;
   return request;
 }
 
-void Session::on_read_header(beast::error_code ec) {
+template <class Stream>
+void Session<Stream>::on_read_header(beast::error_code ec) {
   if (ec) {
     // A header Beast could not parse is answered (400, 414, 431) before the
     // connection closes; a client that left or was too slow is not.
@@ -153,7 +193,8 @@ void Session::on_read_header(beast::error_code ec) {
   begin_body();
 }
 
-void Session::reject_malformed(const beast::error_code& ec) {
+template <class Stream>
+void Session<Stream>::reject_malformed(const beast::error_code& ec) {
   started_ = std::chrono::steady_clock::now();
   in_request_ = true;
   shared_->requests_in_flight++;
@@ -175,7 +216,8 @@ void Session::reject_malformed(const beast::error_code& ec) {
   refuse(std::move(response), "malformed");
 }
 
-void Session::begin_body() {
+template <class Stream>
+void Session<Stream>::begin_body() {
   if (route_->body == BodyKind::multipart) {
     try {
       multipart_ = std::make_unique<MultipartReader>(request_.header("content-type").value_or(""),
@@ -188,18 +230,20 @@ void Session::begin_body() {
   do_read_body();
 }
 
-void Session::do_read_body() {
+template <class Stream>
+void Session<Stream>::do_read_body() {
   auto& body = parser_->get().body();
   body.data = chunk_buffer();
   body.size = kChunkBytes;
-  stream_.expires_after(shared_->options.transfer_timeout);
+  lowest().expires_after(shared_->options.transfer_timeout);
   http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                   [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                      self->on_read_body(ec);
                    });
 }
 
-void Session::on_read_body(beast::error_code ec) {
+template <class Stream>
+void Session<Stream>::on_read_body(beast::error_code ec) {
   if (ec == http::error::need_buffer) ec = {};
   if (ec == http::error::body_limit) {
     return refuse(error_response(413, "too_large", "the request body is over the limit"), route_->name);
@@ -228,10 +272,11 @@ void Session::on_read_body(beast::error_code ec) {
   run_handler();
 }
 
-void Session::run_handler() {
+template <class Stream>
+void Session<Stream>::run_handler() {
   // Nothing else happens on this connection until the answer is ready (no
   // read is pending), so the pool thread may use request_ alone.
-  net::post(shared_->handlers, [self = shared_from_this()] {
+  net::post(shared_->handlers, [self = this->shared_from_this()] {
     HttpResponse response = self->shared_->dispatcher.run(*self->route_, self->request_);
     // The handler moves the uploads it keeps; anything left is removed now.
     for (const auto& file : self->request_.files) {
@@ -253,14 +298,15 @@ void Session::run_handler() {
   });
 }
 
-void Session::begin_deferred() {
+template <class Stream>
+void Session<Stream>::begin_deferred() {
   mode_ = Mode::deferred;
   {
     std::lock_guard lock(shared_->streams_mutex);
-    stream_entry_ = shared_->streams.insert(shared_->streams.end(), weak_from_this());
+    stream_entry_ = shared_->streams.insert(shared_->streams.end(), this->weak_from_this());
   }
   shared_->open_streams++;
-  stream_.expires_never();
+  lowest().expires_never();
   // The connection ends with this response: nothing else is read from it
   // but the watch below.
   keep_alive_ = false;
@@ -272,20 +318,28 @@ void Session::begin_deferred() {
 // memory and (for the OpenAI endpoint) its job are let go at once. Read
 // from the socket itself, outside tcp_stream's timeouts, which are for
 // the writes.
-void Session::watch_for_client_leaving() {
-  stream_.socket().async_read_some(
-      net::buffer(watch_buffer_),
-      net::bind_executor(stream_.get_executor(), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-        if (!self->open_) return;
-        if (ec) return self->do_close();
-        self->watch_for_client_leaving();
-      }));
+template <class Stream>
+void Session<Stream>::watch_for_client_leaving() {
+  auto on_read = net::bind_executor(stream_.get_executor(), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+    if (!self->open_) return;
+    if (ec) return self->do_close();
+    self->watch_for_client_leaving();
+  });
+  // TLS records must be read through the TLS stream; the read timer then
+  // stays at "never" (set when the stream began), as a write's deadline
+  // does not touch a read already pending.
+  if constexpr (kTls) {
+    stream_.async_read_some(net::buffer(watch_buffer_), std::move(on_read));
+  } else {
+    lowest().socket().async_read_some(net::buffer(watch_buffer_), std::move(on_read));
+  }
 }
 
 // Every stream leaves the list when it ends, not only at shutdown: a
 // server that served a million short streams must not keep a million
 // entries.
-void Session::end_deferred() {
+template <class Stream>
+void Session<Stream>::end_deferred() {
   if (mode_ == Mode::request) return;
   shared_->open_streams--;
   if (stream_entry_) {
@@ -296,7 +350,8 @@ void Session::end_deferred() {
 }
 
 // The GET response's header alone, with the Content-Length the body would have.
-void Session::send_head(HttpResponse response) {
+template <class Stream>
+void Session<Stream>::send_head(HttpResponse response) {
   auto header = std::make_shared<http::response<http::empty_body>>(
       static_cast<http::status>(response.status), 11);
   std::uint64_t length = response.body.size();
@@ -313,15 +368,16 @@ void Session::send_head(HttpResponse response) {
   if (!response.deferred) header->content_length(length);
   header->keep_alive(keep_alive_ && !shared_->stopping && !response.deferred);
   auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
-  stream_.expires_after(shared_->options.transfer_timeout);
+  lowest().expires_after(shared_->options.transfer_timeout);
   http::async_write_header(stream_, *serializer,
-                           [self = shared_from_this(), header, serializer](beast::error_code ec, std::size_t) {
+                           [self = this->shared_from_this(), header, serializer](beast::error_code ec, std::size_t) {
                              self->on_response_written(ec);
                            });
 }
 
 // A refused request's body is not read, so the connection cannot be reused.
-void Session::refuse(HttpResponse response, const std::string& route) {
+template <class Stream>
+void Session<Stream>::refuse(HttpResponse response, const std::string& route) {
   multipart_.reset();
   body_unread_ = !(parser_ && parser_->is_done());
   keep_alive_ = keep_alive_ && !body_unread_;
@@ -332,8 +388,9 @@ void Session::refuse(HttpResponse response, const std::string& route) {
 
 // ---- writing a response --------------------------------------------------
 
+template <class Stream>
 template <typename Message>
-void Session::add_common_fields(Message& message,
+void Session<Stream>::add_common_fields(Message& message,
                                 const std::vector<std::pair<std::string, std::string>>& headers) {
   message.set(http::field::server, "soundscripter");
   message.set("X-Request-Id", request_.request_id);
@@ -342,7 +399,8 @@ void Session::add_common_fields(Message& message,
   for (const auto& [name, value] : headers) message.set(name, value);
 }
 
-void Session::send_response(HttpResponse response) {
+template <class Stream>
+void Session<Stream>::send_response(HttpResponse response) {
   if (response.file) return send_file(std::move(response));
   auto message = std::make_shared<http::response<http::string_body>>(
       static_cast<http::status>(response.status), 11);
@@ -351,14 +409,15 @@ void Session::send_response(HttpResponse response) {
   message->body() = std::move(response.body);
   message->keep_alive(keep_alive_ && !shared_->stopping);
   message->prepare_payload();
-  stream_.expires_after(shared_->options.transfer_timeout);
+  lowest().expires_after(shared_->options.transfer_timeout);
   http::async_write(stream_, *message,
-                    [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
+                    [self = this->shared_from_this(), message](beast::error_code ec, std::size_t) {
                       self->on_response_written(ec);
                     });
 }
 
-void Session::send_file(HttpResponse response) {
+template <class Stream>
+void Session<Stream>::send_file(HttpResponse response) {
   std::shared_ptr<std::FILE> file(std::fopen(response.file->c_str(), "rb"), [](std::FILE* f) {
     if (f) std::fclose(f);
   });
@@ -375,36 +434,39 @@ void Session::send_file(HttpResponse response) {
   header->content_length(length);
   header->keep_alive(keep_alive_ && !shared_->stopping);
   auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
-  stream_.expires_after(shared_->options.transfer_timeout);
+  lowest().expires_after(shared_->options.transfer_timeout);
   http::async_write_header(stream_, *serializer,
-                           [self = shared_from_this(), header, serializer, file, length](
+                           [self = this->shared_from_this(), header, serializer, file, length](
                                beast::error_code ec, std::size_t) {
                              if (ec) return self->do_close();
                              self->do_send_file_piece(file, length);
                            });
 }
 
-void Session::do_send_file_piece(std::shared_ptr<std::FILE> file, std::uint64_t left) {
+template <class Stream>
+void Session<Stream>::do_send_file_piece(std::shared_ptr<std::FILE> file, std::uint64_t left) {
   if (left == 0) return on_response_written({});
   std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, kChunkBytes));
   std::size_t got = std::fread(chunk_buffer(), 1, want, file.get());
   if (got == 0) return do_close();  // the file shrank under us: the length is now a lie
-  stream_.expires_after(shared_->options.transfer_timeout);
+  lowest().expires_after(shared_->options.transfer_timeout);
   net::async_write(stream_, net::buffer(chunk_.get(), got),
-                   [self = shared_from_this(), file, left, got](beast::error_code ec, std::size_t) {
+                   [self = this->shared_from_this(), file, left, got](beast::error_code ec, std::size_t) {
                      if (ec) return self->do_close();
                      self->do_send_file_piece(file, left - got);
                    });
 }
 
-void Session::end_request() {
+template <class Stream>
+void Session<Stream>::end_request() {
   if (in_request_) {
     in_request_ = false;
     shared_->requests_in_flight--;
   }
 }
 
-void Session::on_response_written(beast::error_code ec) {
+template <class Stream>
+void Session<Stream>::on_response_written(beast::error_code ec) {
   end_request();
   if (!ec && body_unread_) return linger_then_close();
   if (ec || !keep_alive_ || shared_->stopping) return do_close();
@@ -417,8 +479,9 @@ void Session::on_response_written(beast::error_code ec) {
 
 // ---- deferred and streamed responses -------------------------------------
 
-void Session::respond(HttpResponse response) {
-  net::post(stream_.get_executor(), [self = shared_from_this(), response = std::move(response)]() mutable {
+template <class Stream>
+void Session<Stream>::respond(HttpResponse response) {
+  net::post(stream_.get_executor(), [self = this->shared_from_this(), response = std::move(response)]() mutable {
     if (self->mode_ != Mode::deferred || !self->open_) return;
     self->end_deferred();
     self->mode_ = Mode::request;
@@ -426,9 +489,10 @@ void Session::respond(HttpResponse response) {
   });
 }
 
-void Session::start_stream(int status, const std::string& content_type,
+template <class Stream>
+void Session<Stream>::start_stream(int status, const std::string& content_type,
                            std::vector<std::pair<std::string, std::string>> headers) {
-  net::post(stream_.get_executor(), [self = shared_from_this(), status, content_type,
+  net::post(stream_.get_executor(), [self = this->shared_from_this(), status, content_type,
                                      headers = std::move(headers)] {
     if (self->mode_ != Mode::deferred || !self->open_) return;
     self->mode_ = Mode::streaming;
@@ -440,7 +504,7 @@ void Session::start_stream(int status, const std::string& content_type,
     header->keep_alive(false);  // a stream ends its connection
     auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
     self->writing_ = true;
-    self->stream_.expires_after(self->shared_->options.transfer_timeout);
+    self->lowest().expires_after(self->shared_->options.transfer_timeout);
     http::async_write_header(self->stream_, *serializer,
                              [self, header, serializer](beast::error_code ec, std::size_t) {
                                self->writing_ = false;
@@ -453,9 +517,10 @@ void Session::start_stream(int status, const std::string& content_type,
   });
 }
 
-bool Session::write(std::string chunk) {
+template <class Stream>
+bool Session<Stream>::write(std::string chunk) {
   if (!open_) return false;
-  net::post(stream_.get_executor(), [self = shared_from_this(), chunk = std::move(chunk)]() mutable {
+  net::post(stream_.get_executor(), [self = this->shared_from_this(), chunk = std::move(chunk)]() mutable {
     if (!self->open_ || self->finishing_) return;
     if (self->queued_bytes_ + chunk.size() > self->shared_->options.max_stream_queue_bytes) {
       spdlog::warn("{} {}: dropping a stream client that stopped reading ({} bytes queued)",
@@ -469,14 +534,15 @@ bool Session::write(std::string chunk) {
   return true;
 }
 
-void Session::do_write_stream() {
+template <class Stream>
+void Session<Stream>::do_write_stream() {
   if (!header_sent_ || writing_ || !open_) return;
   if (queue_.empty()) {
     if (!finishing_) return;
     // The last chunk of a chunked body, then the connection ends.
     writing_ = true;
     net::async_write(stream_, net::buffer("0\r\n\r\n", 5),
-                     [self = shared_from_this()](beast::error_code, std::size_t) {
+                     [self = this->shared_from_this()](beast::error_code, std::size_t) {
                        self->writing_ = false;
                        self->do_close();
                      });
@@ -484,9 +550,9 @@ void Session::do_write_stream() {
   }
   auto framed = std::make_shared<std::string>(chunk_frame(queue_.front()));
   writing_ = true;
-  stream_.expires_after(shared_->options.transfer_timeout);
+  lowest().expires_after(shared_->options.transfer_timeout);
   net::async_write(stream_, net::buffer(*framed),
-                   [self = shared_from_this(), framed](beast::error_code ec, std::size_t) {
+                   [self = this->shared_from_this(), framed](beast::error_code ec, std::size_t) {
                      self->writing_ = false;
                      if (ec) return self->do_close();
                      self->queued_bytes_ -= self->queue_.front().size();
@@ -496,8 +562,9 @@ void Session::do_write_stream() {
                    });
 }
 
-void Session::finish() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] {
+template <class Stream>
+void Session<Stream>::finish() {
+  net::post(stream_.get_executor(), [self = this->shared_from_this()] {
     if (!self->open_) return;
     if (self->mode_ == Mode::deferred) {
       // Finished before anything was sent: nothing more to say.
@@ -510,25 +577,28 @@ void Session::finish() {
   });
 }
 
-void Session::on_close(std::function<void()> callback) {
-  net::post(stream_.get_executor(), [self = shared_from_this(), callback = std::move(callback)]() mutable {
+template <class Stream>
+void Session<Stream>::on_close(std::function<void()> callback) {
+  net::post(stream_.get_executor(), [self = this->shared_from_this(), callback = std::move(callback)]() mutable {
     if (!self->open_) return callback();
     self->on_close_.push_back(std::move(callback));
   });
 }
 
-void Session::set_heartbeat(std::chrono::seconds every, std::string chunk) {
-  net::post(stream_.get_executor(), [self = shared_from_this(), every, chunk = std::move(chunk)]() mutable {
+template <class Stream>
+void Session<Stream>::set_heartbeat(std::chrono::seconds every, std::string chunk) {
+  net::post(stream_.get_executor(), [self = this->shared_from_this(), every, chunk = std::move(chunk)]() mutable {
     self->heartbeat_every_ = every;
     self->heartbeat_chunk_ = std::move(chunk);
     self->arm_heartbeat();
   });
 }
 
-void Session::arm_heartbeat() {
+template <class Stream>
+void Session<Stream>::arm_heartbeat() {
   if (heartbeat_every_.count() <= 0 || !header_sent_ || !open_) return;
   heartbeat_timer_.expires_after(heartbeat_every_);
-  heartbeat_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+  heartbeat_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
     if (ec || !self->open_ || self->finishing_) return;
     if (std::chrono::steady_clock::now() - self->last_write_ >= self->heartbeat_every_ &&
         self->queue_.empty()) {
@@ -543,31 +613,43 @@ void Session::arm_heartbeat() {
 // A client still sending a refused body would get a reset, and lose the
 // answer, if the socket closed at once: stop writing, then read and discard
 // what it sends for a moment (as web servers' "lingering close" does).
-void Session::linger_then_close() {
+template <class Stream>
+void Session<Stream>::linger_then_close() {
+  if constexpr (kTls) {
+    // close_notify, then close; a client still sending gets the answer it
+    // has already read.
+    lowest().expires_after(std::chrono::seconds(2));
+    return stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->do_close(); });
+  }
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(std::chrono::seconds(2));
+  lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+  lowest().expires_after(std::chrono::seconds(2));
   do_drain(16 * 1024 * 1024);
 }
 
-void Session::do_drain(std::size_t budget) {
+template <class Stream>
+void Session<Stream>::do_drain(std::size_t budget) {
   stream_.async_read_some(net::buffer(chunk_buffer(), kChunkBytes),
-                          [self = shared_from_this(), budget](beast::error_code ec, std::size_t n) {
+                          [self = this->shared_from_this(), budget](beast::error_code ec, std::size_t n) {
                             if (ec || n >= budget) return self->do_close();
                             self->do_drain(budget - n);
                           });
 }
 
-void Session::do_close() {
+template <class Stream>
+void Session<Stream>::do_close() {
   if (!open_.exchange(false)) return;
   end_deferred();
   end_request();
   heartbeat_timer_.cancel();
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.close();
+  lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+  lowest().close();
   auto callbacks = std::move(on_close_);
   for (auto& callback : callbacks) callback();
 }
+
+template class Session<PlainStream>;
+template class Session<TlsStream>;
 
 }  // namespace soundscripter::http_detail

@@ -18,10 +18,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "api/connection_limits.hpp"
 #include "api/dispatcher.hpp"
@@ -35,7 +37,8 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-class Session;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // What every session of one server shares.
 struct ServerShared {
@@ -56,15 +59,22 @@ struct ServerShared {
   ConnectionLimits limits;
   std::atomic<std::size_t> refusing{0};  // connections being told 503 (over a limit)
 
+  std::unique_ptr<net::ssl::context> tls;  // set when the server speaks TLS only
+
   std::mutex streams_mutex;
-  std::list<std::weak_ptr<Session>> streams;  // to finish them at shutdown
+  std::list<std::weak_ptr<ResponseWriter>> streams;  // to finish them at shutdown
 };
 
-class Session : public std::enable_shared_from_this<Session>, public ResponseWriter {
+// Stream: PlainStream or TlsStream (--tls-cert), the only difference
+// being the handshake, how the client is watched while a stream is open,
+// and the TLS shutdown.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>>, public ResponseWriter {
  public:
   // slot: this connection's place under the server's limits; empty for a
   // connection that is only told it is over them (refuse_connection).
-  Session(tcp::socket socket, std::shared_ptr<ServerShared> shared, ConnectionLimits::Slot slot = {});
+  Session(tcp::socket socket, std::shared_ptr<ServerShared> shared, ConnectionLimits::Slot slot,
+          std::string client_address);
   ~Session() override;
   void run();
   // Answers with `response` without reading a request, then closes.
@@ -82,7 +92,10 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseWri
 
  private:
   enum class Mode { request, deferred, streaming };
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  void start_then(void (*next)(Session& self));
   void do_read_header();
   void read_header_piece();
   void on_header_piece(beast::error_code ec);
@@ -112,13 +125,15 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseWri
   template <typename Message>
   void add_common_fields(Message& message, const std::vector<std::pair<std::string, std::string>>& headers);
 
-  beast::tcp_stream stream_;
+  std::string client_address_;  // the peer's address, "" when unknown
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::shared_ptr<ServerShared> shared_;
   ConnectionLimits::Slot slot_;
   bool served_one_ = false;      // a kept-alive connection waits keepalive_timeout for its next request
   bool header_started_ = false;  // a byte of the current header has arrived
   bool refusing_ = false;        // counted in ServerShared::refusing
+  std::optional<HttpResponse> refusal_;  // what refuse_connection sends
   std::optional<http::request_parser<http::buffer_body>> parser_;
   // Body and file I/O buffer, allocated by the first request that needs
   // one: an idle or streaming connection then costs no 64 KiB of memory.
@@ -140,7 +155,7 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseWri
   // Deferred and streamed responses.
   Mode mode_ = Mode::request;
   // This session's place in ServerShared::streams while it is a stream.
-  std::optional<std::list<std::weak_ptr<Session>>::iterator> stream_entry_;
+  std::optional<std::list<std::weak_ptr<ResponseWriter>>::iterator> stream_entry_;
   std::array<char, 256> watch_buffer_{};  // what a client sends on a stream: read and ignored
   std::atomic<bool> open_{true};
   bool header_sent_ = false;

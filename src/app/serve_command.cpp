@@ -183,6 +183,8 @@ int run_serve(const ServeCommandLine& command_line) {
   http.keepalive_timeout = config.keepalive_timeout;
   http.max_connections = connection_cap(config.max_connections);
   http.max_connections_per_client = static_cast<std::size_t>(config.max_connections_per_client);
+  http.tls_cert = config.tls_cert;
+  http.tls_key = config.tls_key;
   HttpServer server(http, dispatcher);
   services.open_streams = [&server] { return server.open_streams(); };
   add_service_gauges(
@@ -196,7 +198,7 @@ int run_serve(const ServeCommandLine& command_line) {
   RetentionSweeper retention(store, config.retention);
   OutboxDrainer outbox(store, queue);
 
-  const std::string base = "http://" + (config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host) +
+  const std::string base = std::string(config.tls_cert.empty() ? "http" : "https") + "://" + (config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host) +
                            ":" + std::to_string(server.port());
   std::printf("SoundScripter is listening on %s\n  web page: %s/\n  API docs: %s/docs\n  metrics:  %s/metrics\n",
               base.c_str(), base.c_str(), base.c_str(), base.c_str());

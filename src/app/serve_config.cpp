@@ -110,6 +110,10 @@ void validate_serve_config(const ResolvedServeConfig& resolved) {
                        "set --api-keys-file or SOUNDSCRIPTER_API_KEYS, or --allow-public to serve without keys");
   }
   if (config.data_dir.empty()) problems.push_back("data_dir (" + resolved.origin("data_dir") + ") must not be empty");
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    problems.push_back("HTTPS needs both tls_cert and tls_key (--tls-cert and --tls-key); only " +
+                       std::string(config.tls_cert.empty() ? "tls_key" : "tls_cert") + " is set");
+  }
   if (problems.empty()) return;
   std::string message;
   for (const auto& problem : problems) message += (message.empty() ? "" : "\n") + problem;

@@ -70,6 +70,9 @@ struct ServeConfig {
   std::uint64_t min_free_disk = 256ull << 20;  // uploads refused below this; 0: not checked
   // Web pages of these origins may call the API from a browser ("*": any).
   std::vector<std::string> cors_origins;
+  // HTTPS with this PEM certificate chain and private key (both or neither).
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
   // Distributed mode; "" means the embedded implementation.
   std::string broker_url;
   std::string redis_url;

@@ -48,8 +48,10 @@ bool same_name(const std::string& a, const std::string& b) {
 }
 
 // Runs a prepared handle to the end and fills the reply.
-HttpReply perform(CURL* curl, const std::string& url, CurlHeaderList& header_list) {
+HttpReply perform(CURL* curl, const std::string& url, CurlHeaderList& header_list,
+                  const std::filesystem::path& ca_file) {
   HttpReply reply;
+  if (!ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file.c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list.get());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
@@ -147,7 +149,7 @@ HttpReply HttpClient::request(const std::string& method, const std::string& path
   } else if (method == "HEAD") {
     curl_easy_setopt(curl.get(), CURLOPT_NOBODY, 1L);
   }
-  return perform(curl.get(), base_url_ + path, header_list);
+  return perform(curl.get(), base_url_ + path, header_list, ca_file_);
 }
 
 HttpReply HttpClient::post_form(const std::string& path, const std::vector<FormPart>& parts, const Headers& headers,
@@ -177,7 +179,7 @@ HttpReply HttpClient::post_form(const std::string& path, const std::vector<FormP
   if (chunked) all.emplace_back("Transfer-Encoding", "chunked");
   CurlHeaderList header_list(default_headers_, all);
   curl_easy_setopt(curl.get(), CURLOPT_MIMEPOST, mime.get());
-  return perform(curl.get(), base_url_ + path, header_list);
+  return perform(curl.get(), base_url_ + path, header_list, ca_file_);
 }
 
 }  // namespace soundscripter::test

@@ -68,6 +68,9 @@ class HttpClient {
   const Headers& default_headers() const { return default_headers_; }
   // Sent with every request, e.g. {"Authorization", "Bearer KEY"}.
   void set_default_header(const std::string& name, const std::string& value);
+  // For https:// servers: the certificate (PEM) to trust, such as a test's
+  // self-signed one; unset, the system's CAs.
+  void trust(std::filesystem::path ca_file) { ca_file_ = std::move(ca_file); }
 
   HttpReply get(const std::string& path, const Headers& headers = {}) const;
   HttpReply del(const std::string& path, const Headers& headers = {}) const;
@@ -85,6 +88,7 @@ class HttpClient {
  private:
   std::string base_url_;
   Headers default_headers_;
+  std::filesystem::path ca_file_;
 };
 
 }  // namespace soundscripter::test

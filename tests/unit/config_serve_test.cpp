@@ -139,6 +139,14 @@ TEST_F(config_serve, PublicServerLimitsHaveSafeDefaultsAndRefuseUnusableValues) 
     EXPECT_NE(shown.find(line), std::string::npos) << line << " in\n" << shown;
   }
 
+  try {
+    validate_serve_config(resolve({"--tls-cert", "/etc/cert.pem"}));
+    ADD_FAILURE() << "a certificate without its key was accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("both tls_cert and tls_key"), std::string::npos) << error.what();
+  }
+  EXPECT_NO_THROW(validate_serve_config(resolve({"--tls-cert", "/etc/cert.pem", "--tls-key", "/etc/key.pem"})));
+
   for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
            {"--header-timeout", "0"}, {"--transfer-timeout", "0s"}, {"--max-connections", "-1"},
            {"--cors-origins", "app.example.com"}, {"--cors-origins", "https://app.example.com/page"}}) {
