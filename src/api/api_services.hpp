@@ -41,6 +41,8 @@ struct ApiServices {
   // Jobs one API key may have waiting; 0: no cap. Requests without keys
   // (a server without them) are not capped.
   int max_queued_per_key = 0;
+  // Longest audio an upload may hold (the probe's duration); 0: no cap.
+  double max_media_seconds = 0;
 };
 
 // The route groups, each in its own file.

@@ -194,6 +194,11 @@ Job submit_job(ApiServices& services, HttpRequest& request, JobRequest job_reque
     if (auto at = message.find(temp); at != std::string::npos) message.replace(at, temp.size(), shown_name);
     throw Error(error.code(), message);
   }
+  if (services.max_media_seconds > 0 && info.duration > services.max_media_seconds) {
+    throw Error(ErrorCode::too_large,
+                fmt::format("{}: {:.1f} hours of audio; this server takes up to {:.1f} hours (--max-media-duration)",
+                            shown_name, info.duration / 3600, services.max_media_seconds / 3600));
+  }
 
   Job job;
   job.id = new_job_id();

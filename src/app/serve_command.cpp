@@ -151,7 +151,7 @@ int run_serve(const ServeCommandLine& command_line) {
       config.engine.empty() && workers ? workers->default_engine().name() : config.engine;
   ApiServices services{store,          queue,        bus, events, metrics, media_dir,
                        default_engine, config.model, {},  {},     config.public_metrics,
-                       config.max_queued_per_key};
+                       config.max_queued_per_key, static_cast<double>(config.max_media_duration.count())};
   services.backend_names = {{"store", backends.store_name},
                             {"queue", backends.queue_name},
                             {"events", backends.bus_name}};

@@ -50,6 +50,10 @@ struct ServeConfig {
   std::string engine;       // "" chooses as `transcribe` does
   std::string model;        // default for jobs that name none
   std::uint64_t max_upload_size = 1ull << 30;
+  // Longest audio a job may hold, by the probe at upload; 0: no cap. A
+  // tiny file can claim days of audio (a WAV at 1 Hz), and workers would
+  // spend those days on it.
+  std::chrono::seconds max_media_duration{24 * 3600};
   std::filesystem::path api_keys_file;
   std::vector<std::string> api_keys;  // "key" or "name: key" entries
   bool public_metrics = false;        // /metrics without a key on a keyed server

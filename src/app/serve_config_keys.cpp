@@ -166,6 +166,8 @@ const std::vector<ServeConfigKey>& serve_config_keys() {
        show_int<&C::threads_per_job>, false, true},
       {"max_upload_size", "Server", "SIZE", "Largest upload accepted: bytes, or with K, M, G (500M)",
        parse_size<&C::max_upload_size, false>, show_size<&C::max_upload_size>},
+      {"max_media_duration", "Server", "DURATION", "Longest audio accepted, by the probe at upload (s, m, h); 0 = no cap",
+       parse_duration_value<&C::max_media_duration>, show_duration<&C::max_media_duration>},
       {"retention", "Server", "DURATION", "Remove media and results older than this (s, m, h, d); 0 = keep forever",
        parse_duration_value<&C::retention>, show_duration<&C::retention>},
       {"shutdown_grace", "Server", "DURATION", "On SIGTERM, how long running jobs may take to finish",

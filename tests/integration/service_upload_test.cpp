@@ -3,6 +3,8 @@
 // refused at once with its own status and code, and leaves nothing behind.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <filesystem>
 
 #include "support/service_fixture.hpp"
@@ -194,6 +196,47 @@ TEST_F(service_upload_form, WhatTheSphinxEngineCannotDoIsRefusedAtUploadWithoutA
   EXPECT_EQ(api.http().get("/v1/jobs").json()["total"], 0) << "a refused upload left a job behind";
   EXPECT_EQ(files_in(server.data_dir() / "media"), 0u);
   EXPECT_EQ(api.submit(jfk_wav(), {FormPart::field("language", "en")}).status, 202);
+}
+
+// A valid 16-bit mono WAV of `samples` silent samples at `rate` Hz.
+std::filesystem::path silent_wav(const std::filesystem::path& path, std::uint32_t rate, std::uint32_t samples) {
+  std::ofstream out(path, std::ios::binary);
+  auto u32 = [&](std::uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); };
+  auto u16 = [&](std::uint16_t v) { out.write(reinterpret_cast<const char*>(&v), 2); };
+  out.write("RIFF", 4);
+  u32(36 + samples * 2);
+  out.write("WAVEfmt ", 8);
+  u32(16);
+  u16(1);  // PCM
+  u16(1);  // mono
+  u32(rate);
+  u32(rate * 2);
+  u16(2);
+  u16(16);
+  out.write("data", 4);
+  u32(samples * 2);
+  out << std::string(samples * 2, '\0');
+  return path;
+}
+
+TEST_F(service_upload_form, AudioLongerThanTheServerTakesIsRefusedAtUpload) {
+  ServeProcess& server = start_server([] {
+    auto args = fast_whisper_server_args(1);
+    args.insert(args.end(), {"--max-media-duration", "1m"});
+    return args;
+  }());
+  ServiceApi api(server.base_url());
+  // 400 bytes that claim 200 s of audio at 1 Hz (16,000 times as many
+  // samples once resampled), and a plain 2-minute recording.
+  const auto tiny_but_long = silent_wav(server.data_dir().parent_path() / "one-hertz.wav", 1, 200);
+  for (const auto& file : {tiny_but_long, long_speech_file(2)}) {
+    const HttpReply reply = api.submit(file);
+    EXPECT_EQ(reply.status, 413) << file << ": " << reply.describe();
+    EXPECT_NE(reply.body.find("--max-media-duration"), std::string::npos) << reply.body;
+  }
+  EXPECT_EQ(api.http().get("/v1/jobs").json()["total"], 0);
+  EXPECT_EQ(files_in(server.data_dir() / "media"), 0u);
+  EXPECT_EQ(api.submit(jfk_wav()).status, 202) << "11 s is within the limit";
 }
 
 TEST_F(service_upload_form, AFileNameWithAPathCannotLeaveTheMediaDirectory) {
