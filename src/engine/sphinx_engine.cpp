@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <mutex>
 #include <vector>
 
 #include "media/audio_decoder.hpp"
@@ -125,13 +126,17 @@ class SphinxEngine final : public Engine {
   }
 
   DecoderPtr make_decoder() const {
-    err_set_logfp(nullptr);  // its INFO lines would drown the CLI's output
+    // Its INFO lines would drown the CLI's output. Said once for the
+    // process: the log is a global of the library, and setting it per
+    // decoder (-logfn /dev/null) left one descriptor open per job and raced
+    // between workers.
+    static std::once_flag quiet;
+    std::call_once(quiet, [] { err_set_logfp(nullptr); });
     const std::string hmm = (model_dir_ / "en-us").string();
     const std::string lm = (model_dir_ / "en-us.lm.bin").string();
     const std::string dict = (model_dir_ / "cmudict-en-us.dict").string();
     cmd_ln_t* config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm",
-                                   lm.c_str(), "-dict", dict.c_str(), "-logfn", "/dev/null",
-                                   nullptr);
+                                   lm.c_str(), "-dict", dict.c_str(), nullptr);
     if (config == nullptr) {
       throw Error(ErrorCode::engine_failed, "PocketSphinx rejected its configuration");
     }

@@ -66,6 +66,25 @@ TEST(SphinxEngine, FindsCountryInJfk) {
   EXPECT_LE(transcript.segments.back().end, transcript.duration + 0.01);
 }
 
+std::size_t open_descriptors() {
+  return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                                                std::filesystem::directory_iterator()));
+}
+
+TEST(SphinxEngine, ManyCallsAtOnceLeaveNoDescriptorOpen) {
+  auto engine = load_engine({"sphinx", ""});
+  std::vector<float> speech(kSampleRate / 2, 0.01f);
+  engine->transcribe(speech, {}, {}, {});  // first-use set-up may keep its files
+  const std::size_t before = open_descriptors();
+  // Two at a time, as two workers sharing the engine do.
+  for (int round = 0; round < 4; ++round) {
+    auto other = std::async(std::launch::async, [&] { return engine->transcribe(speech, {}, {}, {}); });
+    engine->transcribe(speech, {}, {}, {});
+    other.get();
+  }
+  EXPECT_EQ(open_descriptors(), before) << "each decoder left a file open";
+}
+
 TEST(SphinxEngine, RefusesTranslation) {
   auto engine = load_engine({"sphinx", ""});
   EngineOptions options;
