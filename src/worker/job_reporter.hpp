@@ -44,7 +44,9 @@ class JobReporter {
   // False when the job was cancelled meanwhile.
   virtual bool completed(const std::string& job_id, const Transcript& transcript) = 0;
   // `message` names the file as uploaded.
-  virtual void failed(const std::string& job_id, ErrorCode code, const std::string& message) = 0;
+  // False when the job was no longer running (cancelled or deleted while
+  // it failed, its media gone with it): then it did not fail.
+  virtual bool failed(const std::string& job_id, ErrorCode code, const std::string& message) = 0;
   virtual void cancelled(const std::string& job_id) = 0;
   // Back to queued: shutdown, or a failure that may pass and is retried.
   virtual void requeued(const std::string& job_id, const std::string& reason) = 0;

@@ -233,7 +233,11 @@ JobOutcome run_job_steps(const JobTicket& ticket, bool redelivered, JobRunnerCon
       spdlog::warn("attempt {} failed, will retry: {}", attempt, message);
       return JobOutcome::retry;
     }
-    reporter.failed(job_id, error.code(), message);
+    if (!reporter.failed(job_id, error.code(), message)) {
+      // Cancelled or deleted meanwhile (which is how its media went).
+      spdlog::info("cancelled while it ran ({})", message);
+      return JobOutcome::cancelled;
+    }
     spdlog::warn("job failed: {}", message);
     return JobOutcome::failed;
   }

@@ -53,7 +53,14 @@ class StoreJobReporter final : public JobReporter {
   }
 
   bool completed(const std::string& job_id, const Transcript& transcript) override {
-    store_.save_result(job_id, transcript);
+    try {
+      store_.save_result(job_id, transcript);
+    } catch (const Error&) {
+      // Deleted while its result was being saved (the row it belongs to is
+      // gone): not a failure, the job was cancelled.
+      if (!still_running(job_id)) return false;
+      throw;
+    }
     if (!store_.transition(job_id, {JobState::processing}, JobState::completed)) return false;
     events_.progress(job_id, 1.0);
     events_.state(job_id, JobState::completed,
@@ -61,12 +68,12 @@ class StoreJobReporter final : public JobReporter {
     return true;
   }
 
-  void failed(const std::string& job_id, ErrorCode code, const std::string& message) override {
+  bool failed(const std::string& job_id, ErrorCode code, const std::string& message) override {
     const std::string code_name(to_string(code));
-    if (store_.transition(job_id, {JobState::processing}, JobState::failed, code_name, message)) {
-      events_.error(job_id, code_name, message);
-      events_.state(job_id, JobState::failed);
-    }
+    if (!store_.transition(job_id, {JobState::processing}, JobState::failed, code_name, message)) return false;
+    events_.error(job_id, code_name, message);
+    events_.state(job_id, JobState::failed);
+    return true;
   }
 
   void cancelled(const std::string& job_id) override {
@@ -130,8 +137,7 @@ class StoreJobReporter final : public JobReporter {
     // back meanwhile; the first result stored is the one kept.
     if (!store_.transition_chunk(job_id, index, {ChunkState::queued, ChunkState::processing},
                                  ChunkState::done, &transcript)) {
-      auto job = store_.get(job_id);
-      return job && job->state == JobState::processing;
+      return still_running(job_id);
     }
     send_chunk_segments(store_, events_, job_id);
     std::vector<JobChunk> chunks = store_.chunks(job_id);
@@ -139,8 +145,7 @@ class StoreJobReporter final : public JobReporter {
       return chunk.state == ChunkState::done;
     });
     if (!all_done) {
-      auto job = store_.get(job_id);
-      return job && job->state == JobState::processing;
+      return still_running(job_id);
     }
     // Another chunk's worker may still be sending its segments: they go out
     // before `completed`, which ends every client's stream.
@@ -171,6 +176,12 @@ class StoreJobReporter final : public JobReporter {
   }
 
  private:
+  // Whether the job is still processing: not cancelled, not deleted.
+  bool still_running(const std::string& job_id) {
+    const auto job = store_.get(job_id);
+    return job && job->state == JobState::processing;
+  }
+
   // job_id: a run key (job_ticket.hpp), as heartbeats list them.
   bool held_by_live_worker(const std::string& job_id) {
     const double since = unix_now() - std::chrono::duration<double>(kWorkerGoneAfter).count();

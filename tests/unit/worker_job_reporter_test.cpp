@@ -96,6 +96,18 @@ TEST_F(worker_job_reporter, TheResultIsStoredBeforeCompletedIsPublished) {
   EXPECT_EQ(store_->get("j_1")->state, JobState::completed);
 }
 
+TEST_F(worker_job_reporter, AJobDeletedAsItFinishesWasCancelledNotFailed) {
+  ASSERT_EQ(reporter_->started("j_1", false).verdict, Verdict::run);
+  ASSERT_TRUE(store_->transition("j_1", {JobState::processing}, JobState::cancelled));
+  store_->remove("j_1");  // DELETE: the row the result would belong to is gone
+  Transcript transcript;
+  transcript.segments.push_back({0, 1, "hello", {}});
+  EXPECT_FALSE(reporter_->completed("j_1", transcript)) << "a deleted job's result has nowhere to go";
+  EXPECT_FALSE(reporter_->failed("j_1", ErrorCode::not_found, "the job's media is gone"))
+      << "a job deleted while it ran did not fail";
+  EXPECT_FALSE(store_->get("j_1"));
+}
+
 TEST_F(worker_job_reporter, ACancelFromAnywhereReachesTheWatcherOnce) {
   ASSERT_EQ(reporter_->started("j_1", false).verdict, Verdict::run);
   std::atomic<int> fired{0};
