@@ -1,5 +1,6 @@
 """Helpers shared by the benchmark scripts: test media and random models."""
 import subprocess
+import uuid
 from pathlib import Path
 
 
@@ -58,3 +59,13 @@ class LocalApiClient:
             return resp.status
         finally:
             conn.close()
+
+
+def multipart_parts(fields, filename, boundary_prefix="soundscripter-bench-"):
+    """(content type, bytes before the file, bytes after it) of a multipart/form-data body."""
+    boundary = boundary_prefix + uuid.uuid4().hex
+    head = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                    for name, value in fields.items())
+    head += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+             f"Content-Type: application/octet-stream\r\n\r\n").encode()
+    return f"multipart/form-data; boundary={boundary}", head, f"\r\n--{boundary}--\r\n".encode()

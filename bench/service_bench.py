@@ -43,10 +43,9 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
-from bench_common import LocalApiClient, lines, make_long_wav, make_model
+from bench_common import LocalApiClient, lines, make_long_wav, make_model, multipart_parts
 
 TERMINAL = ("completed", "failed", "cancelled")
 
@@ -180,16 +179,6 @@ class Server(LocalApiClient):
                 self.proc.wait()
         self.log.close()
         shutil.rmtree(self.data, ignore_errors=True)
-
-
-def multipart_parts(fields, filename):
-    """(content type, bytes before the file, bytes after it) of a multipart/form-data body."""
-    boundary = "soundscripter-bench-" + uuid.uuid4().hex
-    head = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-                    for name, value in fields.items())
-    head += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-             f"Content-Type: application/octet-stream\r\n\r\n").encode()
-    return f"multipart/form-data; boundary={boundary}", head, f"\r\n--{boundary}--\r\n".encode()
 
 
 def submit(server, media, fields, data=None, block=1 << 20):

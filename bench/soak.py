@@ -62,8 +62,9 @@ import tarfile
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
+
+from bench_common import multipart_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 FINAL = ("completed", "failed", "cancelled")
@@ -204,19 +205,9 @@ def request(port, method, path, body=None, headers=None, timeout=60):
         conn.close()
 
 
-def multipart_parts(fields, filename):
-    """(content type, bytes before the file, bytes after it) of a multipart/form-data body."""
-    boundary = "soundscripter-soak-" + uuid.uuid4().hex
-    head = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-                    for name, value in fields.items())
-    head += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-             f"Content-Type: application/octet-stream\r\n\r\n").encode()
-    return f"multipart/form-data; boundary={boundary}", head, f"\r\n--{boundary}--\r\n".encode()
-
-
 def upload(port, media: Path, fields, timeout=120):
     """POST /v1/jobs, the file streamed from disk; (status, parsed body)."""
-    ctype, head, tail = multipart_parts(fields, media.name)
+    ctype, head, tail = multipart_parts(fields, media.name, "soundscripter-soak-")
     size = media.stat().st_size
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -245,7 +236,7 @@ def upload(port, media: Path, fields, timeout=120):
 
 def abort_upload(port, media: Path, fields, rst):
     """Announces the whole file, sends about half, then closes the socket (with RST when rst)."""
-    ctype, head, tail = multipart_parts(fields, media.name)
+    ctype, head, tail = multipart_parts(fields, media.name, "soundscripter-soak-")
     size = media.stat().st_size
     sock = socket.create_connection(("127.0.0.1", port), timeout=30)
     try:
