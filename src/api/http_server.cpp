@@ -52,12 +52,16 @@ struct HttpServer::Impl {
     const auto remote = socket.remote_endpoint(ec);
     const std::string client = ec ? std::string() : remote.address().to_string();
     auto admission = shared->limits.admit(client);
-    if (admission.slot) {
+    // One session type per transport; both are driven the same way.
+    auto with_session = [&](ConnectionLimits::Slot slot, auto start) {
       if (shared->tls) {
-        std::make_shared<Session<TlsStream>>(std::move(socket), shared, std::move(*admission.slot), client)->run();
+        start(std::make_shared<Session<TlsStream>>(std::move(socket), shared, std::move(slot), client));
       } else {
-        std::make_shared<Session<PlainStream>>(std::move(socket), shared, std::move(*admission.slot), client)->run();
+        start(std::make_shared<Session<PlainStream>>(std::move(socket), shared, std::move(slot), client));
       }
+    };
+    if (admission.slot) {
+      with_session(std::move(*admission.slot), [](auto session) { session->run(); });
       return;
     }
     // Telling a client why costs a socket for a moment; under a flood,
@@ -70,13 +74,7 @@ struct HttpServer::Impl {
         server_full ? "the server has too many open connections; try again shortly"
                     : "too many open connections from your address (" + client + "); close some and try again");
     response.headers.emplace_back("Retry-After", "5");
-    if (shared->tls) {
-      std::make_shared<Session<TlsStream>>(std::move(socket), shared, ConnectionLimits::Slot{}, client)
-          ->refuse_connection(std::move(response));
-    } else {
-      std::make_shared<Session<PlainStream>>(std::move(socket), shared, ConnectionLimits::Slot{}, client)
-          ->refuse_connection(std::move(response));
-    }
+    with_session({}, [&response](auto session) { session->refuse_connection(std::move(response)); });
   }
 };
 
