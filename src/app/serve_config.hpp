@@ -88,6 +88,7 @@ struct ServeConfig {
   // `worker` only: where it gets media (one of the two).
   std::string api_url;
   std::filesystem::path media_dir;
+  std::filesystem::path health_file;  // touched at each stored heartbeat
 
   // How many jobs run at once: workers, or cores / threads_per_job.
   int worker_count(unsigned cores = std::thread::hardware_concurrency()) const;
@@ -103,6 +104,11 @@ ServeConfig default_serve_config(const Environment& environment,
 struct ServeCommandLine {
   std::string config_file;   // --config
   bool show_config = false;  // --show-config
+  // kForServe or kForWorker: only that command's keys are read from the
+  // environment and the config file, so one environment (Supervisor's, a
+  // shared file) can hold both commands' settings: SOUNDSCRIPTER_SLOTS
+  // sizes the workers and never the API's own worker count.
+  unsigned for_command = 1;
   std::vector<std::pair<std::string, std::string>> values;  // (key, text) of each flag given
 };
 

@@ -233,6 +233,9 @@ const std::vector<ServeConfigKey>& serve_config_keys() {
        parse_text<&C::api_url>, show_text<&C::api_url>, false, false, false, kForWorker},
       {"media_dir", "Worker", "DIR", "The API's media directory (DATA_DIR/media), when shared; instead of fetching over HTTP",
        parse_path<&C::media_dir>, show_path<&C::media_dir>, false, false, false, kForWorker},
+      {"health_file", "Worker", "FILE",
+       "Touched after each heartbeat the store took, for health checks (deploy/docker-healthcheck)",
+       parse_path<&C::health_file>, show_path<&C::health_file>, false, false, false, kForWorker},
       {"database_url", "Distributed mode", "URL", "PostgreSQL for jobs (postgresql://...); empty = SQLite in the data dir",
        parse_text<&C::database_url>, show_text<&C::database_url>, false, false, false, kForBoth},
   };

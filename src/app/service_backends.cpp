@@ -38,6 +38,7 @@ WorkerNodeOptions worker_node_options(const ServeConfig& config, int slots) {
   options.max_attempts = config.max_attempts;
   options.chunking = ChunkingOptions{static_cast<double>(config.chunk_length.count()), 20};
   options.split_chunks = config.split_chunks;
+  options.health_file = config.health_file;
   return options;
 }
 

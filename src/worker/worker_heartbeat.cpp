@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <fstream>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -22,8 +23,8 @@ std::string new_worker_id() {
 }
 
 WorkerHeartbeat::WorkerHeartbeat(JobStore& store, const WorkerPool& pool, WorkerInfo identity,
-                                 std::chrono::milliseconds interval)
-    : store_(store), pool_(pool), identity_(std::move(identity)) {
+                                 std::chrono::milliseconds interval, std::filesystem::path health_file)
+    : store_(store), pool_(pool), identity_(std::move(identity)), health_file_(std::move(health_file)) {
   task_ = std::make_unique<PeriodicTask>("worker heartbeat", interval, [this] { beat(); });
 }
 
@@ -34,13 +35,23 @@ WorkerHeartbeat::~WorkerHeartbeat() {
   } catch (const std::exception& error) {
     spdlog::warn("worker {}: could not remove its heartbeat: {}", identity_.id, error.what());
   }
+  std::error_code ignored;
+  if (!health_file_.empty()) std::filesystem::remove(health_file_, ignored);
 }
 
 void WorkerHeartbeat::beat() {
   WorkerInfo now = identity_;
   now.busy = pool_.busy();
   now.jobs = pool_.running_jobs();
-  store_.beat_worker(now);
+  store_.beat_worker(now);  // throws when the store is away: no touch then
+  if (health_file_.empty()) return;
+  std::ofstream(health_file_, std::ios::app);  // creates it the first time
+  std::error_code error;
+  std::filesystem::last_write_time(health_file_, std::filesystem::file_time_type::clock::now(), error);
+  if (error) {
+    spdlog::warn("worker {}: could not touch the health file {}: {}", identity_.id, health_file_.string(),
+                 error.message());
+  }
 }
 
 }  // namespace soundscripter

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,10 +27,13 @@ std::string host_name();
 class WorkerHeartbeat {
  public:
   // `identity`: id, host, slots, engines, started_at; busy and jobs come
-  // from the pool at each beat.
+  // from the pool at each beat. `health_file` (optional) is touched after
+  // each beat the store took, so a container's health check can tell a
+  // worker that reaches its store from one that is stuck or cut off.
   WorkerHeartbeat(JobStore& store, const WorkerPool& pool, WorkerInfo identity,
-                  std::chrono::milliseconds interval = kHeartbeatInterval);
-  ~WorkerHeartbeat();  // forgets the worker: a clean stop leaves no ghost
+                  std::chrono::milliseconds interval = kHeartbeatInterval,
+                  std::filesystem::path health_file = {});
+  ~WorkerHeartbeat();  // forgets the worker (and removes the health file)
 
   void beat();
   // Beats on the heartbeat's thread now rather than at the next interval
@@ -40,6 +44,7 @@ class WorkerHeartbeat {
   JobStore& store_;
   const WorkerPool& pool_;
   WorkerInfo identity_;
+  std::filesystem::path health_file_;
   std::unique_ptr<PeriodicTask> task_;  // last: stopped first
 };
 

@@ -19,7 +19,8 @@ WorkerNode::WorkerNode(JobStore& store, JobEvents& events, EventBus& bus, Queue&
   std::string engine = default_engine_->name();
   if (!options.default_engine.model.empty()) engine += ":" + options.default_engine.model;
   heartbeat_ = std::make_unique<WorkerHeartbeat>(
-      store, *pool_, WorkerInfo{id_, host_name(), pool_->size(), 0, {}, {engine}, unix_now(), 0});
+      store, *pool_, WorkerInfo{id_, host_name(), pool_->size(), 0, {}, {engine}, unix_now(), 0},
+      kHeartbeatInterval, options.health_file);
   // A redelivered job must not start elsewhere while this worker holds it:
   // the store hears of each start at once, not at the next beat.
   pool_->on_running_changed([heartbeat = heartbeat_.get()] { heartbeat->beat_soon(); });

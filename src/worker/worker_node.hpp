@@ -23,6 +23,7 @@ struct WorkerNodeOptions {
   int max_attempts = 3;
   ChunkingOptions chunking;
   bool split_chunks = true;         // a long file's chunks go on the queue for any worker
+  std::filesystem::path health_file;  // touched at each stored heartbeat (optional)
   std::function<void(const JobRunReport&)> on_finished;  // optional (metrics)
 };
 

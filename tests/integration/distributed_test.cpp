@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/eventually.hpp"
 #include "support/process.hpp"
 #include "support/service_fixture.hpp"
 #include "support/sse_client.hpp"
@@ -84,6 +85,21 @@ TEST_F(distributed, WorkersRunJobsAndShowInTheWorkerList) {
   EXPECT_EQ(ready["status"], "ready") << ready.dump();
   EXPECT_NE(ready["backends"]["queue"].get<std::string>().find("amqp://"), std::string::npos);
   EXPECT_EQ(ready["backends"]["store"].get<std::string>().find("secret"), std::string::npos);
+}
+
+// deploy/docker-healthcheck reads the file's age: fresh while the worker's
+// beats reach the store, gone once it stopped.
+TEST_F(distributed, AWorkerTouchesItsHealthFileAtEachStoredBeatAndRemovesItOnStop) {
+  TempDir dir;
+  const std::filesystem::path health_file = dir.path() / "worker.alive";
+  deployment_overrides_["SOUNDSCRIPTER_HEALTH_FILE"] = health_file.string();
+  start_cluster(1);
+  ASSERT_TRUE(eventually([&] { return std::filesystem::exists(health_file); }, 10s));
+  const auto first = std::filesystem::last_write_time(health_file);
+  EXPECT_TRUE(eventually([&] { return std::filesystem::last_write_time(health_file) > first; }, 10s))
+      << "the health file was not touched again";
+  ASSERT_EQ(workers().front()->stop(), 0);
+  EXPECT_FALSE(std::filesystem::exists(health_file));
 }
 
 TEST_F(distributed, AWorkerKilledMidJobHandsItsJobToAnother) {
