@@ -79,6 +79,7 @@ ResolvedServeConfig resolve_serve_config(const ServeCommandLine& command_line, c
         resolved.problems.push_back(place + ": unknown key '" + entry.key + "'");
         continue;
       }
+      if (!(key->commands & command_line.for_command)) continue;  // the other command's
       apply(resolved, *key, entry.value, resolved.config_file.parent_path(), "file " + place,
             place + ": " + entry.key + ": ");
     }
@@ -87,6 +88,7 @@ ResolvedServeConfig resolve_serve_config(const ServeCommandLine& command_line, c
   // Priority 2: SOUNDSCRIPTER_* variables. An empty one counts as unset,
   // as container tools often pass every variable whether set or not.
   for (const auto& key : serve_config_keys()) {
+    if (!(key.commands & command_line.for_command)) continue;  // the other command's
     const std::string name = env_name(key);
     const std::string value = environment_value(environment, name);
     if (!value.empty()) apply(resolved, key, value, working_dir, "env " + name, name + ": ");

@@ -9,6 +9,7 @@ namespace soundscripter {
 
 void add_serve_options(CLI::App& command, ServeCommandLine& command_line, const ServeConfig& defaults,
                        unsigned for_command) {
+  command_line.for_command = for_command;
   command.add_option("--config", command_line.config_file,
                      "Config file of key = value lines (env SOUNDSCRIPTER_CONFIG)")
       ->type_name("FILE")

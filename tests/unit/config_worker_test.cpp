@@ -2,8 +2,11 @@
 // and the checks that name what a worker lacks.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "app/serve_config.hpp"
 #include "app/serve_config_keys.hpp"
+#include "support/temp_dir.hpp"
 #include "util/error.hpp"
 
 namespace soundscripter {
@@ -36,6 +39,31 @@ TEST(config_worker, SlotsAndThreadsAreTheWorkersNamesForWorkersAndThreadsPerJob)
   EXPECT_EQ(resolved.config.shutdown_grace, std::chrono::seconds(90));
   EXPECT_EQ(resolved.config.log_level, "debug");
   EXPECT_TRUE(resolved.problems.empty());
+}
+
+// Supervisor gives the API and the workers one environment: SLOTS (a
+// worker's) and WORKERS (serve's) fill the same member, yet neither command
+// reads the other's.
+TEST(config_worker, EachCommandReadsOnlyItsOwnKeysFromTheEnvironmentAndTheFile) {
+  test::TempDir dir;
+  const auto file = dir.path() / "soundscripter.conf";
+  std::ofstream(file) << "port = 9000\nslots = 5\nworkers = 6\nmax_attempts = 4\n";
+  const Environment environment{{"HOME", "/home/u"}, {"SOUNDSCRIPTER_SLOTS", "2"}, {"SOUNDSCRIPTER_WORKERS", "0"},
+                                {"SOUNDSCRIPTER_CONFIG", file.string()}};
+  const auto worker = resolve_worker({}, environment);
+  EXPECT_EQ(worker.config.workers, 2);
+  EXPECT_EQ(worker.config.max_attempts, 4);  // a key of both
+  EXPECT_EQ(worker.config.port, ServeConfig{}.port);
+  EXPECT_TRUE(worker.problems.empty());
+
+  CLI::App serve;
+  ServeCommandLine command_line;
+  add_serve_options(serve, command_line, default_serve_config(environment, 8), kForServe);
+  serve.parse(std::vector<std::string>{});
+  const auto api = resolve_serve_config(command_line, environment, 8);
+  EXPECT_EQ(api.config.workers, 0);
+  EXPECT_EQ(api.config.port, 9000);
+  EXPECT_EQ(api.config.max_attempts, 4);
 }
 
 TEST(config_worker, ServeHasNoWorkerFlagsAndTheWorkerNoServerFlags) {
