@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -25,14 +26,18 @@ std::filesystem::path cached_model_path(std::string_view shape, bool multilingua
   return test_data_dir() / "models" / (name + ".bin");
 }
 
-// A cached model made by an older make_whisper_model may not match what the
-// tool writes now, so it is only reused when newer than the tool.
-bool is_fresh(const std::filesystem::path& model) {
+// A cached model made by an older tool (or from an older model) may not
+// match what would be made now, so it is only reused when newer than every
+// input.
+bool is_fresh(const std::filesystem::path& model, std::initializer_list<std::filesystem::path> inputs) {
   std::error_code error;
   const auto model_time = std::filesystem::last_write_time(model, error);
   if (error) return false;
-  const auto tool_time = std::filesystem::last_write_time(make_whisper_model_binary(), error);
-  return !error && model_time >= tool_time;
+  for (const auto& input : inputs) {
+    const auto input_time = std::filesystem::last_write_time(input, error);
+    if (error || model_time < input_time) return false;
+  }
+  return true;
 }
 
 // Unique per process and call, so concurrent makers never write the same file;
@@ -44,11 +49,24 @@ std::filesystem::path unique_partial_path(const std::filesystem::path& target) {
   return partial;
 }
 
+// Runs `command`, which writes `partial`, then moves that into place.
+void make_model(const std::vector<std::string>& command, const std::filesystem::path& partial,
+                const std::filesystem::path& target) {
+  const auto result = run_process(command, 300);
+  if (result.exit_code != 0) {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    throw std::runtime_error(target.string() + ": " + std::filesystem::path(command.front()).filename().string() +
+                             " failed (exit " + std::to_string(result.exit_code) + "): " + result.err);
+  }
+  std::filesystem::rename(partial, target);
+}
+
 }  // namespace
 
 std::filesystem::path random_whisper_model(std::string_view shape, bool multilingual, int n_text_ctx) {
   const auto target = cached_model_path(shape, multilingual, n_text_ctx);
-  if (is_fresh(target)) return target;
+  if (is_fresh(target, {make_whisper_model_binary()})) return target;
 
   std::filesystem::create_directories(target.parent_path());
   const auto partial = unique_partial_path(target);
@@ -59,14 +77,29 @@ std::filesystem::path random_whisper_model(std::string_view shape, bool multilin
     command.push_back("--n-text-ctx");
     command.push_back(std::to_string(n_text_ctx));
   }
-  const auto result = run_process(command, 300);
-  if (result.exit_code != 0) {
-    std::error_code ignored;
-    std::filesystem::remove(partial, ignored);
-    throw std::runtime_error(target.string() + ": make_whisper_model failed (exit " +
-                             std::to_string(result.exit_code) + "): " + result.err);
-  }
-  std::filesystem::rename(partial, target);
+  make_model(command, partial, target);
+  return target;
+}
+
+std::filesystem::path random_parakeet_model() {
+  const auto target = test_data_dir() / "models" / "random-parakeet-test.bin";
+  if (is_fresh(target, {make_parakeet_model_binary()})) return target;
+
+  std::filesystem::create_directories(target.parent_path());
+  const auto partial = unique_partial_path(target);
+  make_model({make_parakeet_model_binary().string(), "--shape", "test", "--output", partial.string()}, partial,
+             target);
+  return target;
+}
+
+std::filesystem::path quantized_parakeet_model(std::string_view type) {
+  const auto source = random_parakeet_model();
+  const auto target = test_data_dir() / "models" / ("random-parakeet-test-" + std::string(type) + ".bin");
+  if (is_fresh(target, {source, parakeet_quantize_binary()})) return target;
+
+  const auto partial = unique_partial_path(target);
+  make_model({parakeet_quantize_binary().string(), source.string(), partial.string(), std::string(type)}, partial,
+             target);
   return target;
 }
 
