@@ -1,5 +1,6 @@
 #include "api/job_submission.hpp"
 
+#include <algorithm>
 #include <random>
 
 #include <openssl/crypto.h>
@@ -7,7 +8,6 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/engine.hpp"
-#include "engine/sphinx_engine.hpp"
 #include "media/audio_decoder.hpp"
 #include "api/openai_request.hpp"
 #include "queue/outbox.hpp"
@@ -94,8 +94,9 @@ JobRequest parse_job_fields(const HttpRequest& request) {
     else if (*task != "transcribe") problems.push_back("task: '" + *task + "' is not transcribe or translate");
   }
   if (auto engine = field("engine"); engine && !engine->empty()) {
-    if (*engine != "whisper" && *engine != "sphinx") {
-      problems.push_back("engine: '" + *engine + "' is not whisper or sphinx");
+    const auto& known = engine_names();
+    if (std::find(known.begin(), known.end(), *engine) == known.end()) {
+      problems.push_back("engine: '" + *engine + "' is not whisper, parakeet or sphinx");
     }
     job.engine = *engine;
   }
@@ -143,11 +144,12 @@ JobRequest parse_job_fields(const HttpRequest& request) {
 namespace {
 
 // A job that could never run is refused now, not failed after queueing.
-// Only the sphinx engine's limits are known here: a Whisper model's (an
-// English-only one asked for French) depend on a file only workers load.
+// Only what an engine cannot do with any model is known here: a model's own
+// limits (an English-only one asked for French) depend on a file only
+// workers load.
 void refuse_what_cannot_run(const ApiServices& services, const JobRequest& job_request) {
   const std::string& engine = job_request.engine.empty() ? services.default_engine : job_request.engine;
-  if (engine == "sphinx") check_sphinx_options(engine_options_for(job_request, 1));
+  check_engine_options(engine, engine_options_for(job_request, 1));
 }
 
 // One API key filling the queue would make everyone else wait behind it.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/job_submission.hpp"
+#include "engine/engine.hpp"
 #include "models/model_catalog.hpp"
 #include "util/error.hpp"
 
@@ -35,8 +36,7 @@ std::vector<std::string> repeated_field(const HttpRequest& request, const std::s
 
 bool is_installed_model_name(const std::string& name) {
   if (!is_plain_name(name)) return false;
-  std::error_code ec;
-  return std::filesystem::is_regular_file(models_dir() / ("ggml-" + name + ".bin"), ec);
+  return installed_model_named(name).has_value();
 }
 
 OpenAiRequest parse_openai_request(const HttpRequest& request, bool translate,
@@ -61,7 +61,9 @@ OpenAiRequest parse_openai_request(const HttpRequest& request, bool translate,
 
   const std::string model = request.form_value("model").value_or("");
   if (installed ? installed(model) : is_installed_model_name(model)) {
-    parsed.job.engine = "whisper";
+    // The file says which engine it is for; a Whisper one where it cannot tell.
+    const std::string engine = engine_for_model(model);
+    parsed.job.engine = engine.empty() ? "whisper" : engine;
     parsed.job.model = model;
   }
 

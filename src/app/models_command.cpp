@@ -24,6 +24,7 @@ namespace fs = std::filesystem;
 
 // Decimal units, as download speeds are usually given.
 std::string human_size(std::uint64_t bytes) {
+  if (bytes == 0) return "?";  // not published
   char text[32];
   if (bytes >= 1'000'000'000) {
     std::snprintf(text, sizeof text, "%.2f GB", static_cast<double>(bytes) / 1e9);
@@ -56,7 +57,9 @@ std::string known_model_names() {
 // "yes", "no", or how far a resumable download got.
 std::string install_state(const KnownModel& model, const fs::path& dir) {
   const fs::path path = dir / model.file_name();
-  if (is_file(path)) return size_or_zero(path) == model.size_bytes ? "yes" : "damaged";
+  if (is_file(path)) {
+    return model.size_bytes == 0 || size_or_zero(path) == model.size_bytes ? "yes" : "damaged";
+  }
   const fs::path part = fs::path(path).concat(".part");
   if (is_file(part) && model.size_bytes > 0) {
     return "partial " + std::to_string(size_or_zero(part) * 100 / model.size_bytes) + "%";
@@ -64,11 +67,11 @@ std::string install_state(const KnownModel& model, const fs::path& dir) {
   return "no";
 }
 
-void print_row(const std::string& name, const std::string& size, const std::string& state,
-               const std::string& path) {
+void print_row(const std::string& name, const std::string& engine, const std::string& size,
+               const std::string& state, const std::string& path) {
   char line[1024];
-  std::snprintf(line, sizeof line, "%-20s %10s  %-11s %s", name.c_str(), size.c_str(), state.c_str(),
-                path.c_str());
+  std::snprintf(line, sizeof line, "%-26s %-9s %10s  %-11s %s", name.c_str(), engine.c_str(), size.c_str(),
+                state.c_str(), path.c_str());
   std::string text = line;
   text.erase(text.find_last_not_of(' ') + 1);
   std::printf("%s\n", text.c_str());
@@ -77,11 +80,11 @@ void print_row(const std::string& name, const std::string& size, const std::stri
 void list_models() {
   const fs::path dir = models_dir();
   std::printf("models directory: %s\n", dir.c_str());
-  print_row("NAME", "SIZE", "INSTALLED", "PATH");
+  print_row("NAME", "ENGINE", "SIZE", "INSTALLED", "PATH");
   for (const auto& model : known_models()) {
     const fs::path path = dir / model.file_name();
-    print_row(model.name, human_size(model.size_bytes), install_state(model, dir),
-              is_file(path) ? path.string() : "");
+    print_row(model.name, std::string(to_string(model.family)), human_size(model.size_bytes),
+              install_state(model, dir), is_file(path) ? path.string() : "");
   }
   // Models installed by hand (fine-tunes, conversions) are usable by name too.
   std::error_code error;
@@ -90,12 +93,16 @@ void list_models() {
     if (!file_name.starts_with("ggml-") || !file_name.ends_with(".bin") || !is_file(it->path())) continue;
     const std::string name = file_name.substr(5, file_name.size() - 9);
     if (find_known_model(name)) continue;
-    print_row(name, human_size(size_or_zero(it->path())), "yes", it->path().string());
+    print_row(name, std::string(to_string(sniff_model_family(it->path()))),
+              human_size(size_or_zero(it->path())), "yes", it->path().string());
   }
   if (auto chosen = default_model()) {
     std::printf("default: %s\n", chosen->c_str());
   } else {
     std::printf("default: none installed (try: soundscripter models fetch base.en)\n");
+  }
+  if (auto chosen = default_model(ModelFamily::parakeet)) {
+    std::printf("default for --engine parakeet: %s\n", chosen->c_str());
   }
 }
 
@@ -121,14 +128,18 @@ void fetch(const std::string& name, const std::string& dir_option) {
   }
   const fs::path dir = dir_option.empty() ? models_dir() : fs::path(dir_option);
   const fs::path target = dir / model->file_name();
-  if (is_file(target) && size_or_zero(target) == model->size_bytes) {
+  if (is_file(target) && (model->size_bytes == 0 || size_or_zero(target) == model->size_bytes)) {
     std::fprintf(stderr, "%s is already installed\n", model->name.c_str());
     std::printf("%s\n", target.c_str());
     return;
   }
   FetchOptions options;
   std::fprintf(stderr, "fetching %s (%s) from %s\n", model->file_name().c_str(),
-               human_size(model->size_bytes).c_str(), default_models_base_url().c_str());
+               human_size(model->size_bytes).c_str(), models_base_url(*model).c_str());
+  if (!model->has_checksum()) {
+    std::fprintf(stderr, "warning: no checksum is published for %s; only its size (%llu bytes) is checked\n",
+                 model->name.c_str(), static_cast<unsigned long long>(model->size_bytes));
+  }
   ProgressBar bar(model->name);
   bool bar_drawn = false;
   options.on_progress = [&](const FetchProgress& progress) {
@@ -148,7 +159,7 @@ void fetch(const std::string& name, const std::string& dir_option) {
     }
     throw error.with_context("fetch " + model->name);
   }
-  bar.finish("checked and installed");
+  bar.finish(model->has_checksum() ? "checked and installed" : "size checked (no published checksum) and installed");
   std::printf("%s\n", installed.c_str());
 }
 
@@ -180,6 +191,7 @@ void check(const std::string& file_or_name) {
   }
   const ModelShape shape = inspect_model(*path);
   std::printf("file:        %s (%s)\n", path->c_str(), human_size(shape.file_size).c_str());
+  std::printf("engine:      %s\n", std::string(to_string(shape.family)).c_str());
   std::printf("type:        %s, %s\n", shape.type.c_str(),
               shape.multilingual ? "multilingual" : "English-only");
   std::printf("weights:     %s\n", weight_type_name(shape.ftype).c_str());
@@ -187,8 +199,10 @@ void check(const std::string& file_or_name) {
   std::printf("mel bands:   %d\n", shape.n_mels);
   std::printf("audio:       context %d, width %d, %d heads, %d layers\n", shape.n_audio_ctx,
               shape.n_audio_state, shape.n_audio_head, shape.n_audio_layer);
-  std::printf("text:        context %d, width %d, %d heads, %d layers\n", shape.n_text_ctx,
-              shape.n_text_state, shape.n_text_head, shape.n_text_layer);
+  if (shape.family == ModelFamily::whisper) {
+    std::printf("text:        context %d, width %d, %d heads, %d layers\n", shape.n_text_ctx,
+                shape.n_text_state, shape.n_text_head, shape.n_text_layer);
+  }
 }
 
 struct ModelsArguments {
@@ -208,7 +222,7 @@ void register_models_command(CLI::App& app) {
       ->callback([] { run_reporting_errors(list_models); });
 
   auto* fetch_command = models->add_subcommand(
-      "fetch", "Download a model, check its SHA-1 and install it; prints its path");
+      "fetch", "Download a model, check its size and checksum and install it; prints its path");
   fetch_command->add_option("name", arguments->name, "Model name, e.g. base.en")->required();
   fetch_command->add_option("--dir", arguments->dir,
                             "Install here instead of the models directory");

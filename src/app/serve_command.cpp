@@ -146,9 +146,12 @@ int run_serve(const ServeCommandLine& command_line) {
   // 7. The API.
   ApiKeys keys = load_api_keys(config.api_keys_file, config.api_keys, resolved.origin("api_keys"));
   // The engine jobs get when they name none: what the workers here loaded
-  // when the configuration leaves it to them.
+  // when the configuration leaves it to them, else the one its model file
+  // is for (workers elsewhere load the same name).
   const std::string default_engine =
-      config.engine.empty() && workers ? workers->default_engine().name() : config.engine;
+      !config.engine.empty() ? config.engine
+      : workers             ? workers->default_engine().name()
+                            : engine_for_model(config.model);
   ApiServices services{store,          queue,        bus, events, metrics, media_dir,
                        default_engine, config.model, {},  {},     config.public_metrics,
                        config.max_queued_per_key, static_cast<double>(config.max_media_duration.count())};

@@ -3,8 +3,10 @@
 // are small templates over the member, so adding a setting is one row.
 #include "app/serve_config_keys.hpp"
 
+#include <algorithm>
 #include <charconv>
 
+#include "engine/engine.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "util/units.hpp"
@@ -96,7 +98,10 @@ std::string show_bool(const ServeConfig& config) { return config.*member ? "true
 
 void parse_engine(std::string_view text, const fs::path&, ServeConfig& config) {
   const std::string value(trim_ascii(text));
-  if (!value.empty() && value != "whisper" && value != "sphinx") throw bad_value(text, "is not an engine (whisper or sphinx)");
+  const auto& known = engine_names();
+  if (!value.empty() && std::find(known.begin(), known.end(), value) == known.end()) {
+    throw bad_value(text, "is not an engine (whisper, parakeet or sphinx)");
+  }
   config.engine = value;
 }
 

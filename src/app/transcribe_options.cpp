@@ -10,14 +10,17 @@ namespace soundscripter {
 void add_transcribe_options(CLI::App& command, TranscribeSettings& s) {
   s.options.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
   command.add_option("files", s.files, "Audio or video files")->required();
-  command.add_option("--engine", s.engine.engine, "whisper or sphinx (default: whisper when a model is installed)");
-  command.add_option("--model,-m", s.engine.model, "Whisper model name (base.en) or path to a ggml file");
+  command.add_option("--engine", s.engine.engine,
+                     "whisper, parakeet or sphinx (default: the model file's engine; sphinx with no model)");
+  command.add_option("--model,-m", s.engine.model,
+                     "Model name (base.en, parakeet-tdt-0.6b-v3) or path to a ggml file");
   command.add_option("--language,-l", s.options.language, "Spoken language code, or auto")->capture_default_str();
   command.add_flag("--translate", s.options.translate, "Translate to English");
   command.add_option("--format,-f", s.formats, "Comma list of txt,srt,vtt,json,tsv")->capture_default_str();
   command.add_option("--output-dir,-o", s.output_dir, "Write FILE.FORMAT here (default: stdout for one file)");
   command.add_option("--threads,-t", s.options.threads, "Threads per file")->capture_default_str();
-  command.add_option("--beam-size", s.options.beam_size, "Beam size; 1 = greedy")->capture_default_str();
+  command.add_option("--beam-size", s.options.beam_size, "Beam size; 1 = greedy (default: whisper 5)")
+      ->each([&s](const std::string&) { s.beam_size_given = true; });
   command.add_option("--best-of", s.options.best_of, "Candidates when sampling")->capture_default_str();
   command.add_option("--temperature", s.options.temperature, "Sampling temperature")->capture_default_str();
   command.add_flag("--no-fallback", s.options.no_fallback, "No retries at higher temperatures");
@@ -35,7 +38,8 @@ void validate(const TranscribeSettings& s) {
   std::vector<std::string> problems;
   auto check = [&](bool ok, const std::string& problem) { if (!ok) problems.push_back(problem); };
   check(s.options.threads >= 1 && s.options.threads <= 256, "--threads must be 1..256");
-  check(s.options.beam_size >= 1 && s.options.beam_size <= 16, "--beam-size must be 1..16");
+  check(!s.beam_size_given || (s.options.beam_size >= 1 && s.options.beam_size <= 16),
+        "--beam-size must be 1..16");
   check(s.options.best_of >= 1 && s.options.best_of <= 16, "--best-of must be 1..16");
   check(s.options.temperature >= 0 && s.options.temperature <= 1, "--temperature must be 0..1");
   check(s.chunking.chunk_seconds == 0 || s.chunking.chunk_seconds >= 30,

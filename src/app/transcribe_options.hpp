@@ -22,6 +22,7 @@ struct TranscribeSettings {
   std::string output_dir;
   int max_line_width = 0;
   bool quiet = false;
+  bool beam_size_given = false;  // else options.beam_size stays 0, the engine's default
 };
 
 // Declares every flag on the subcommand, writing into settings.

@@ -12,6 +12,7 @@
 #include <span>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "transcript/transcript.hpp"
 
@@ -24,7 +25,7 @@ struct EngineOptions {
   bool word_timestamps = false;
   std::string initial_prompt;
   float temperature = 0.0f;
-  int beam_size = 5;              // 1 means greedy decoding
+  int beam_size = 0;              // 0 = the engine's default (whisper: 5); 1 = greedy
   int best_of = 5;                // candidates when sampling with temperature
   bool no_fallback = false;       // no retries at higher temperatures
   int max_text_context = -1;      // tokens of previous text used as prompt; -1 = model's
@@ -41,7 +42,7 @@ class Engine {
  public:
   virtual ~Engine() = default;
 
-  // "whisper" or "sphinx".
+  // "whisper", "parakeet" or "sphinx".
   virtual std::string name() const = 0;
 
   // A description of the loaded model, e.g. "ggml-base.en.bin (base, en)".
@@ -65,7 +66,7 @@ class Engine {
 };
 
 struct EngineSpec {
-  std::string engine;  // "whisper", "sphinx", or "" to choose: whisper when a model is found
+  std::string engine;  // "whisper", "parakeet", "sphinx", or "" to choose by the model file
   std::string model;   // a model name ("base.en"), a path, or "" for the default
 };
 
@@ -75,6 +76,18 @@ bool is_known_language(const std::string& code);
 // Whisper's lower-case English name for a code ("en" -> "english"), as
 // OpenAI's verbose_json spells it; the code itself when Whisper has none.
 std::string language_name(const std::string& code);
+
+// "whisper", "parakeet", "sphinx": what EngineSpec::engine may name.
+const std::vector<std::string>& engine_names();
+
+// Throws Error(invalid_argument) naming an option the engine cannot honour,
+// where that is known without its model file (sphinx's and parakeet's
+// limits); what depends on a model is checked when it is loaded.
+void check_engine_options(const std::string& engine, const EngineOptions& options);
+
+// The engine a model name or path is for ("whisper", "parakeet"), read off
+// its file; "" when it names no installed file.
+std::string engine_for_model(const std::string& model);
 
 // Loads the engine the spec names. Throws Error(not_found) for a model that
 // is not installed and Error(model_invalid) for one that does not load.

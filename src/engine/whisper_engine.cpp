@@ -15,6 +15,7 @@ namespace soundscripter {
 namespace {
 
 constexpr double kCentisecond = 0.01;  // whisper.cpp's unit of time
+constexpr int kDefaultBeamSize = 5;    // whisper-cli's
 
 struct StateDeleter {
   void operator()(whisper_state* state) const { whisper_free_state(state); }
@@ -121,7 +122,8 @@ class WhisperEngine final : public Engine {
  private:
   // Mirrors whisper-cli's defaults, so the same options give the same text.
   whisper_full_params make_params(const EngineOptions& options, RunContext& run) const {
-    auto strategy = options.beam_size > 1 ? WHISPER_SAMPLING_BEAM_SEARCH : WHISPER_SAMPLING_GREEDY;
+    const int beam_size = options.beam_size > 0 ? options.beam_size : kDefaultBeamSize;
+    auto strategy = beam_size > 1 ? WHISPER_SAMPLING_BEAM_SEARCH : WHISPER_SAMPLING_GREEDY;
     whisper_full_params params = whisper_full_default_params(strategy);
     params.print_progress = false;
     params.print_realtime = false;
@@ -135,7 +137,7 @@ class WhisperEngine final : public Engine {
     params.token_timestamps = options.word_timestamps;
     params.thold_pt = 0.01f;
     params.greedy.best_of = options.best_of;
-    params.beam_search.beam_size = options.beam_size;
+    params.beam_search.beam_size = beam_size;
     params.temperature = options.temperature;
     params.temperature_inc = options.no_fallback ? 0.0f : 0.2f;
     params.entropy_thold = 2.40f;

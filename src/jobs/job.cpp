@@ -59,7 +59,7 @@ nlohmann::json to_json(const Job& job) {
                    {"task", job.request.translate ? "translate" : "transcribe"},
                    {"word_timestamps", job.request.word_timestamps},
                    {"vad", job.request.vad},
-                   {"beam_size", job.request.beam_size},
+                   {"beam_size", job.request.beam_size > 0 ? nlohmann::json(job.request.beam_size) : nlohmann::json(nullptr)},
                    {"no_fallback", job.request.no_fallback},
                    {"priority", job.request.priority}}},
       {"error", job.state == JobState::failed

@@ -34,7 +34,7 @@ struct JobRequest {
   bool translate = false;        // task=translate
   bool word_timestamps = false;
   bool vad = false;
-  int beam_size = 5;
+  int beam_size = 0;             // 0 = the engine's default
   int best_of = 5;
   bool no_fallback = false;
   float temperature = 0;

@@ -23,17 +23,16 @@ struct EvpContextFree {
 };
 using EvpContext = std::unique_ptr<EVP_MD_CTX, EvpContextFree>;
 
-}  // namespace
-
-std::string sha1_hex_of_file(const std::filesystem::path& path) {
+std::string digest_hex_of_file(const std::filesystem::path& path, const EVP_MD* algorithm,
+                               const char* algorithm_name) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) {
     throw Error(ErrorCode::not_found, path.string() + ": cannot open: " + std::strerror(errno));
   }
 
   EvpContext context(EVP_MD_CTX_new());
-  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha1(), nullptr) != 1) {
-    throw Error(ErrorCode::internal, "SHA-1: OpenSSL could not start a digest");
+  if (!context || EVP_DigestInit_ex(context.get(), algorithm, nullptr) != 1) {
+    throw Error(ErrorCode::internal, std::string(algorithm_name) + ": OpenSSL could not start a digest");
   }
   std::vector<unsigned char> buffer(1 << 20);
   for (;;) {
@@ -48,7 +47,7 @@ std::string sha1_hex_of_file(const std::filesystem::path& path) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_size = 0;
   if (EVP_DigestFinal_ex(context.get(), digest, &digest_size) != 1) {
-    throw Error(ErrorCode::internal, "SHA-1: OpenSSL could not finish the digest");
+    throw Error(ErrorCode::internal, std::string(algorithm_name) + ": OpenSSL could not finish the digest");
   }
   static constexpr char hex_digits[] = "0123456789abcdef";
   std::string hex;
@@ -57,6 +56,16 @@ std::string sha1_hex_of_file(const std::filesystem::path& path) {
     hex += hex_digits[digest[i] & 0xF];
   }
   return hex;
+}
+
+}  // namespace
+
+std::string sha1_hex_of_file(const std::filesystem::path& path) {
+  return digest_hex_of_file(path, EVP_sha1(), "SHA-1");
+}
+
+std::string sha256_hex_of_file(const std::filesystem::path& path) {
+  return digest_hex_of_file(path, EVP_sha256(), "SHA-256");
 }
 
 }  // namespace soundscripter

@@ -36,7 +36,7 @@ namespace fs = std::filesystem;
 constexpr int max_attempts_without_progress = 3;
 
 std::string model_url(const KnownModel& model, const FetchOptions& options) {
-  std::string base = options.base_url.empty() ? default_models_base_url() : options.base_url;
+  std::string base = options.base_url.empty() ? models_base_url(model) : options.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base + "/" + model.file_name();
 }
@@ -104,8 +104,14 @@ void verify_download(const fs::path& part, const std::string& url, const KnownMo
   std::string problem;
   if (model.size_bytes != 0 && size != model.size_bytes) {
     problem = "got " + std::to_string(size) + " bytes, expected " + std::to_string(model.size_bytes);
-  } else if (const std::string sha1 = sha1_hex_of_file(part); sha1 != model.sha1) {
-    problem = "SHA-1 is " + sha1 + ", expected " + model.sha1;
+  } else if (!model.sha256.empty()) {
+    if (const std::string sha256 = sha256_hex_of_file(part); sha256 != model.sha256) {
+      problem = "SHA-256 is " + sha256 + ", expected " + model.sha256;
+    }
+  } else if (!model.sha1.empty()) {
+    if (const std::string sha1 = sha1_hex_of_file(part); sha1 != model.sha1) {
+      problem = "SHA-1 is " + sha1 + ", expected " + model.sha1;
+    }
   }
   if (problem.empty()) return;
   std::error_code ignored;
@@ -116,16 +122,16 @@ void verify_download(const fs::path& part, const std::string& url, const KnownMo
 
 }  // namespace
 
-std::string default_models_base_url() {
+std::string models_base_url(const KnownModel& model) {
   if (const char* url = std::getenv("SOUNDSCRIPTER_MODELS_URL"); url && *url) return url;
-  return "https://huggingface.co/ggerganov/whisper.cpp/resolve/main";
+  return "https://huggingface.co/" + model.repository + "/resolve/main";
 }
 
 fs::path fetch_model(const KnownModel& model, const fs::path& dir, const FetchOptions& options) {
-  // Without a published checksum a truncated or tampered file would be installed unnoticed.
-  if (model.sha1.empty()) {
+  // With neither a checksum nor a size, a truncated or tampered file would be installed unnoticed.
+  if (!model.has_checksum() && model.size_bytes == 0) {
     throw Error(ErrorCode::invalid_argument,
-                "model " + model.name + " has no known SHA-1; refusing to install it unchecked");
+                "model " + model.name + " has no known checksum or size; refusing to install it unchecked");
   }
   std::error_code error;
   fs::create_directories(dir, error);

@@ -1,6 +1,6 @@
 // Downloads a known model over HTTP(S) into the models directory, resuming
-// a partial download and checking the published SHA-1 before the file is
-// put in place.
+// a partial download and checking the published size and checksum (SHA-1 for
+// Whisper's files, SHA-256 for Parakeet's) before the file is put in place.
 #pragma once
 
 #include <cstdint>
@@ -20,13 +20,13 @@ struct FetchProgress {
 
 struct FetchOptions {
   // Where ggml-NAME.bin is fetched from: $SOUNDSCRIPTER_MODELS_URL, else
-  // whisper.cpp's public model repository.
+  // the model's repository on huggingface.co.
   std::string base_url;
   std::function<void(const FetchProgress&)> on_progress;
 };
 
-// The base URL used when FetchOptions::base_url is empty.
-std::string default_models_base_url();
+// The base URL used for this model when FetchOptions::base_url is empty.
+std::string models_base_url(const KnownModel& model);
 
 // Returns the path of the installed model. Throws Error(backend_unavailable)
 // for network failures and Error(model_invalid) for a checksum mismatch

@@ -1,5 +1,6 @@
 #include "models/whisper_log.hpp"
 
+#include <parakeet.h>
 #include <spdlog/spdlog.h>
 #include <whisper.h>
 
@@ -40,7 +41,10 @@ void on_whisper_log(ggml_log_level level, const char* text, void*) {
 
 void install_whisper_log() {
   static std::once_flag once;
-  std::call_once(once, [] { whisper_log_set(on_whisper_log, nullptr); });
+  std::call_once(once, [] {
+    whisper_log_set(on_whisper_log, nullptr);
+    parakeet_log_set(on_whisper_log, nullptr);  // the same library family and format
+  });
 }
 
 WhisperLogLines take_whisper_log() { return std::exchange(t_lines, {}); }

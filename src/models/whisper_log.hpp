@@ -1,4 +1,4 @@
-// Routes whisper.cpp's and ggml's log lines to our logger at debug level,
+// Routes whisper.cpp's, parakeet.cpp's and ggml's log lines to our logger at debug level,
 // and keeps the error and warning lines each thread caused, so a failed load
 // or run can say why in its own error message.
 //

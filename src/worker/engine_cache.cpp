@@ -7,8 +7,11 @@ EngineCache::EngineCache(EngineSpec defaults) : defaults_(std::move(defaults)) {
 Engine& EngineCache::get(const std::string& engine, const std::string& model) {
   EngineSpec spec{engine.empty() ? defaults_.engine : engine, model};
   // The server's default model applies to jobs that name none, unless they
-  // ask for an engine that takes no model.
-  if (spec.model.empty() && spec.engine != "sphinx") spec.model = defaults_.model;
+  // ask for an engine it does not fit (sphinx, or parakeet with a Whisper model).
+  const bool default_model_fits =
+      engine.empty() || engine == defaults_.engine ||
+      (defaults_.engine.empty() && engine == engine_for_model(defaults_.model));
+  if (spec.model.empty() && default_model_fits) spec.model = defaults_.model;
   const std::string key = spec.engine + "\n" + spec.model;
   std::shared_ptr<Slot> slot;
   {

@@ -211,7 +211,7 @@ TEST(LoadEngine, UnknownEngineAndMissingModelSayWhatToDo) {
     FAIL();
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::invalid_argument);
-    EXPECT_NE(std::string(error.what()).find("whisper, sphinx"), std::string::npos);
+    EXPECT_NE(std::string(error.what()).find("whisper, parakeet, sphinx"), std::string::npos);
   }
   try {
     load_engine({"whisper", "/nonexistent/ggml-base.en.bin"});

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/model_catalog.hpp"
 #include "support/scoped_env.hpp"
@@ -54,10 +55,41 @@ TEST_F(models_catalog, KnowsEveryPublishedModelSmallestFirst) {
   EXPECT_EQ(find_known_model("base.en")->size_bytes, 147964211u);
   EXPECT_EQ(find_known_model("base.en")->sha1, "137c40403d78fd54d454da0f9bd998f78703390c");
   EXPECT_EQ(find_known_model("huge"), nullptr);
-  const auto& models = known_models();
-  EXPECT_TRUE(std::is_sorted(models.begin(), models.end(), [](const auto& a, const auto& b) {
-    return a.size_bytes < b.size_bytes;
-  }));
+  std::vector<KnownModel> whisper_models;
+  for (const auto& model : known_models()) {
+    if (model.family == ModelFamily::whisper) whisper_models.push_back(model);
+  }
+  EXPECT_TRUE(std::is_sorted(whisper_models.begin(), whisper_models.end(),
+                             [](const auto& a, const auto& b) { return a.size_bytes < b.size_bytes; }));
+}
+
+TEST_F(models_catalog, KnowsParakeetFilesAndTheirVariantsByOneName) {
+  const KnownModel* full = find_known_model("parakeet-tdt-0.6b-v3");
+  ASSERT_NE(full, nullptr);
+  EXPECT_EQ(full->name, "parakeet-tdt-0.6b-v3-f16");
+  EXPECT_EQ(full->file_name(), "ggml-parakeet-tdt-0.6b-v3-f16.bin");
+  EXPECT_EQ(full->family, ModelFamily::parakeet);
+  EXPECT_EQ(full->repository, "ggml-org/parakeet-GGUF");
+  for (const auto& model : known_models()) {
+    if (model.family != ModelFamily::parakeet) continue;
+    // Each can be checked somehow: a SHA-256, or at least the size.
+    EXPECT_TRUE(model.sha256.size() == 64 || model.size_bytes > 0) << model.name;
+    EXPECT_EQ(model.sha256.find_first_not_of("0123456789abcdef"), std::string::npos) << model.name;
+    EXPECT_TRUE(model.sha1.empty()) << model.name;
+  }
+  EXPECT_EQ(find_known_model("parakeet-tdt-0.6b-v3-q8_0")->size_bytes, 668757119u);
+  // Only precisions may be left out: "large" is not large-v3-turbo-q5_0.
+  EXPECT_EQ(find_known_model("large"), nullptr);
+}
+
+TEST_F(models_catalog, ANameWithoutItsPrecisionFindsAnInstalledVariant) {
+  EXPECT_EQ(resolve_model("parakeet-tdt-0.6b-v3"), std::nullopt);
+  const fs::path q8 = touch("ggml-parakeet-tdt-0.6b-v3-q8_0.bin");
+  EXPECT_EQ(resolve_model("parakeet-tdt-0.6b-v3"), q8);
+  EXPECT_EQ(installed_model_named("parakeet-tdt-0.6b-v3"), q8);
+  const fs::path f16 = touch("ggml-parakeet-tdt-0.6b-v3-f16.bin");
+  EXPECT_EQ(resolve_model("parakeet-tdt-0.6b-v3"), f16);  // full precision first
+  EXPECT_EQ(resolve_model("parakeet-tdt-0.6b-v3-q8_0"), q8);
 }
 
 TEST_F(models_catalog, ModelsDirFollowsTheEnvironment) {
@@ -94,6 +126,43 @@ TEST_F(models_catalog, DefaultModelPrefersBaseEnOverOthers) {
   EXPECT_EQ(default_model(), dir_ / "ggml-small.bin");
   touch("ggml-base.en.bin");
   EXPECT_EQ(default_model(), dir_ / "ggml-base.en.bin");
+}
+
+// The first bytes of a ggml file: the magic, the hyperparameters, and the
+// mel filters' header, where Whisper's and Parakeet's files differ.
+void write_header(const fs::path& path, std::vector<std::int32_t> fields) {
+  std::ofstream out(path, std::ios::binary);
+  const std::uint32_t magic = 0x67676d6c;
+  out.write(reinterpret_cast<const char*>(&magic), sizeof magic);
+  out.write(reinterpret_cast<const char*>(fields.data()),
+            static_cast<std::streamsize>(fields.size() * sizeof(std::int32_t)));
+}
+
+// parakeet-tdt-0.6b-v3's header, and base.en's.
+const std::vector<std::int32_t> kParakeetHeader = {8192, 5000, 1024, 8, 24, 128, 1, 512, 8,
+                                                   256, 9, 640, 2, 5, 10, 128, 257};
+const std::vector<std::int32_t> kWhisperHeader = {51864, 1500, 512, 8, 6, 448, 512, 8, 6, 80, 1, 80, 201};
+
+TEST_F(models_catalog, TellsWhisperAndParakeetFilesApartByTheirHeaders) {
+  write_header(dir_ / "p.bin", kParakeetHeader);
+  write_header(dir_ / "w.bin", kWhisperHeader);
+  EXPECT_EQ(sniff_model_family(dir_ / "p.bin"), ModelFamily::parakeet);
+  EXPECT_EQ(sniff_model_family(dir_ / "w.bin"), ModelFamily::whisper);
+  EXPECT_EQ(sniff_model_family(touch("text.bin")), ModelFamily::unknown);
+  EXPECT_EQ(sniff_model_family(dir_ / "missing.bin"), ModelFamily::unknown);
+  auto short_header = kParakeetHeader;
+  short_header.resize(10);
+  write_header(dir_ / "short.bin", short_header);
+  EXPECT_EQ(sniff_model_family(dir_ / "short.bin"), ModelFamily::unknown);
+}
+
+TEST_F(models_catalog, EachEngineDefaultsToAModelOfItsOwnFamily) {
+  write_header(dir_ / "ggml-aa-parakeet.bin", kParakeetHeader);
+  write_header(dir_ / "ggml-zz-whisper.bin", kWhisperHeader);
+  EXPECT_EQ(default_model(), dir_ / "ggml-zz-whisper.bin");
+  EXPECT_EQ(default_model(ModelFamily::parakeet), dir_ / "ggml-aa-parakeet.bin");
+  write_header(dir_ / "ggml-parakeet-tdt-0.6b-v3-q8_0.bin", kParakeetHeader);
+  EXPECT_EQ(default_model(ModelFamily::parakeet), dir_ / "ggml-parakeet-tdt-0.6b-v3-q8_0.bin");
 }
 
 TEST_F(models_catalog, DefaultModelFallsBackToAnyInstalledFileByName) {
