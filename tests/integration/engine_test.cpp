@@ -99,10 +99,15 @@ TEST(SphinxEngine, RefusesTranslation) {
 }
 
 // The same model, file and options through whisper-cli and through
-// `soundscripter transcribe` give the same text, line for line.
-TEST(WhisperEngine, TextMatchesWhisperCli) {
-  const auto model = random_whisper_model("test");
-  const auto out_dir = test_data_dir() / "whisper-cli-compare";
+// `soundscripter transcribe` give the same text, line for line: with the
+// f16 model, and with copies quantized by whisper-quantize.
+class WhisperCliEquality : public ::testing::TestWithParam<std::string> {};
+
+INSTANTIATE_TEST_SUITE_P(WhisperEngine, WhisperCliEquality, ::testing::Values("f16", "q5_0", "q8_0"));
+
+TEST_P(WhisperCliEquality, TextMatchesWhisperCli) {
+  const auto model = GetParam() == "f16" ? random_whisper_model("test") : quantized_whisper_model(GetParam());
+  const auto out_dir = test_data_dir() / ("whisper-cli-compare-" + GetParam());
   std::filesystem::create_directories(out_dir);
   auto cli = run_process({whisper_cli_binary(), "-m", model, "-f", jfk_wav(), "-t", "2", "-bs",
                           "1", "-bo", "1", "-nf", "-l", "en", "-np", "-otxt", "-of",

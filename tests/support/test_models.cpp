@@ -92,15 +92,28 @@ std::filesystem::path random_parakeet_model() {
   return target;
 }
 
-std::filesystem::path quantized_parakeet_model(std::string_view type) {
-  const auto source = random_parakeet_model();
-  const auto target = test_data_dir() / "models" / ("random-parakeet-test-" + std::string(type) + ".bin");
-  if (is_fresh(target, {source, parakeet_quantize_binary()})) return target;
+namespace {
+
+// SOURCE-TYPE.bin beside the source, made with whisper.cpp's quantize tool
+// for its family (whisper-quantize, parakeet-quantize).
+std::filesystem::path quantized_copy(const std::filesystem::path& source, const std::filesystem::path& tool,
+                                     std::string_view type) {
+  const auto target = source.parent_path() / (source.stem().string() + "-" + std::string(type) + ".bin");
+  if (is_fresh(target, {source, tool})) return target;
 
   const auto partial = unique_partial_path(target);
-  make_model({parakeet_quantize_binary().string(), source.string(), partial.string(), std::string(type)}, partial,
-             target);
+  make_model({tool.string(), source.string(), partial.string(), std::string(type)}, partial, target);
   return target;
+}
+
+}  // namespace
+
+std::filesystem::path quantized_parakeet_model(std::string_view type) {
+  return quantized_copy(random_parakeet_model(), parakeet_quantize_binary(), type);
+}
+
+std::filesystem::path quantized_whisper_model(std::string_view type) {
+  return quantized_copy(random_whisper_model("test"), whisper_quantize_binary(), type);
 }
 
 Transcript one_run_transcript(const std::filesystem::path& media, const std::filesystem::path& model,

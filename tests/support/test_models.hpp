@@ -37,6 +37,8 @@ std::filesystem::path random_parakeet_model();
 // `type` (q8_0, q4_0, q4_1, q5_0 or q5_1: the test shape's widths are
 // multiples of 32, not of the K-quants' 256). Cached the same way.
 std::filesystem::path quantized_parakeet_model(std::string_view type = "q8_0");
+// The "test" Whisper model quantized with whisper-quantize ("q5_0", "q8_0").
+std::filesystem::path quantized_whisper_model(std::string_view type);
 
 // What one run over the whole file gives with the model, chunked at
 // `chunk_seconds`, with the options of a job sent with fast_whisper_fields()

@@ -12,6 +12,7 @@ inline std::filesystem::path whisper_cli_binary() { return WHISPER_CLI_BINARY; }
 // whisper.cpp's reference Parakeet tools, installed next to whisper-cli.
 inline std::filesystem::path parakeet_cli_binary() { return PARAKEET_CLI_BINARY; }
 inline std::filesystem::path parakeet_quantize_binary() { return PARAKEET_QUANTIZE_BINARY; }
+inline std::filesystem::path whisper_quantize_binary() { return WHISPER_QUANTIZE_BINARY; }
 // samples/jfk.wav of the whisper.cpp tarball, copied there by scripts/setup.
 inline std::filesystem::path jfk_wav() { return std::filesystem::path(WHISPER_SHARE_DIR) / "jfk.wav"; }
 inline std::filesystem::path silero_vad_model() {
