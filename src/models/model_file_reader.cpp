@@ -36,6 +36,17 @@ std::size_t ModelFileReader::read(void* context, void* output, std::size_t size)
   return size;
 }
 
+std::string ModelFileReader::problem_after_load(bool loaded, const WhisperLogLines& log,
+                                                const std::string& library) const {
+  if (!loaded) {
+    std::string why = log.summary();
+    return why.empty() ? library + " could not load it" : why;
+  }
+  if (log.warned("no tensors loaded")) return "it holds no weights (cut short?)";
+  if (!ended_cleanly()) return "the file ends early, inside its weights (truncated download?)";
+  return "";
+}
+
 bool ModelFileReader::eof(void* context) { return static_cast<ModelFileReader*>(context)->in_.eof(); }
 
 void ModelFileReader::close(void* context) { static_cast<ModelFileReader*>(context)->in_.close(); }

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <string>
 
+#include "models/whisper_log.hpp"
+
 namespace soundscripter {
 
 class ModelFileReader {
@@ -29,6 +31,11 @@ class ModelFileReader {
   static void close(void* context);
 
   bool ended_cleanly() const { return short_reads_ == 3 && !short_read_inside_data_; }
+
+  // Why the load that read through this reader is unusable, "" when it is
+  // not: nothing loaded (what `library` logged), no weights, or a file that
+  // ends early. `log`: the library's lines from the load.
+  std::string problem_after_load(bool loaded, const WhisperLogLines& log, const std::string& library) const;
 
  private:
   std::ifstream in_;

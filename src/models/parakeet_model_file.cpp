@@ -27,18 +27,8 @@ ParakeetContextPtr load_parakeet_model(const std::filesystem::path& path, bool u
   install_whisper_log();
   take_whisper_log();
   ParakeetContextPtr context(parakeet_init_with_params_no_state(&loader, params));
-  const WhisperLogLines log = take_whisper_log();
-  if (!context) {
-    std::string why = log.summary();
-    throw Error(ErrorCode::model_invalid, prefix + (why.empty() ? "parakeet.cpp could not load it" : why));
-  }
-  if (log.warned("no tensors loaded")) {
-    throw Error(ErrorCode::model_invalid, prefix + "it holds no weights (cut short?)");
-  }
-  if (!reader.ended_cleanly()) {
-    throw Error(ErrorCode::model_invalid,
-                prefix + "the file ends early, inside its weights (truncated download?)");
-  }
+  const std::string problem = reader.problem_after_load(context != nullptr, take_whisper_log(), "parakeet.cpp");
+  if (!problem.empty()) throw Error(ErrorCode::model_invalid, prefix + problem);
   return context;
 }
 

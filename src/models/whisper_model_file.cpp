@@ -27,18 +27,8 @@ WhisperContextPtr load_whisper_model(const std::filesystem::path& path, bool use
   install_whisper_log();
   take_whisper_log();
   WhisperContextPtr context(whisper_init_with_params_no_state(&loader, params));
-  const WhisperLogLines log = take_whisper_log();
-  if (!context) {
-    std::string why = log.summary();
-    throw Error(ErrorCode::model_invalid, prefix + (why.empty() ? "whisper.cpp could not load it" : why));
-  }
-  if (log.warned("no tensors loaded")) {
-    throw Error(ErrorCode::model_invalid, prefix + "it holds no weights (cut short?)");
-  }
-  if (!reader.ended_cleanly()) {
-    throw Error(ErrorCode::model_invalid,
-                prefix + "the file ends early, inside its weights (truncated download?)");
-  }
+  const std::string problem = reader.problem_after_load(context != nullptr, take_whisper_log(), "whisper.cpp");
+  if (!problem.empty()) throw Error(ErrorCode::model_invalid, prefix + problem);
   return context;
 }
 

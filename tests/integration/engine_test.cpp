@@ -10,6 +10,7 @@
 
 #include "engine/media_transcription.hpp"
 #include "media/audio_decoder.hpp"
+#include "support/engine_stop.hpp"
 #include "support/process.hpp"
 #include "support/test_models.hpp"
 #include "support/test_paths.hpp"
@@ -191,23 +192,7 @@ TEST(WhisperEngine, StopEndsARunWithinOneSecond) {
   while (samples.size() < 120u * kSampleRate) samples.insert(samples.end(), jfk.begin(), jfk.end());
   EngineOptions options = fast_options();
   options.no_fallback = false;  // the slow path: retries at higher temperatures
-  std::stop_source stop;
-  auto run = std::async(std::launch::async, [&] {
-    engine->transcribe(samples, options, {}, stop.get_token());
-  });
-  ASSERT_EQ(run.wait_for(std::chrono::milliseconds(1500)), std::future_status::timeout)
-      << "finished before it could be stopped";
-  const auto requested = std::chrono::steady_clock::now();
-  stop.request_stop();
-  ASSERT_EQ(run.wait_for(std::chrono::seconds(5)), std::future_status::ready);
-  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - requested).count();
-  EXPECT_LT(took, 1.0);
-  try {
-    run.get();
-    FAIL() << "expected cancelled";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ErrorCode::cancelled);
-  }
+  expect_stops_within_one_second(*engine, samples, options, std::chrono::milliseconds(1500));
 }
 
 TEST(LoadEngine, UnknownEngineAndMissingModelSayWhatToDo) {

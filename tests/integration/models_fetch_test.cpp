@@ -49,6 +49,12 @@ std::string sha1sum(const fs::path& path) {
   return result.out.substr(0, 40);
 }
 
+std::string sha256sum(const fs::path& path) {
+  const ProcessResult result = run_process({"sha256sum", path.string()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  return result.out.substr(0, 64);
+}
+
 int count_occurrences(const std::string& text, const std::string& needle) {
   int count = 0;
   for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
@@ -187,6 +193,61 @@ TEST_F(models_fetch, ChecksumMismatchLeavesNoFileAndIsModelInvalid) {
   EXPECT_FALSE(fs::exists(installed_ / "ggml-fixture.bin.part"));
 }
 
+// Parakeet's files: a SHA-256 where one is published, else the size alone.
+TEST_F(models_fetch, ChecksTheSha256WhereThatIsThePublishedSum) {
+  RangeHttpServer server({served_});
+  KnownModel model{"fixture", model_size, "", sha256sum(served_ / "ggml-fixture.bin"), ModelFamily::parakeet};
+  EXPECT_EQ(read_file(fetch_model(model, installed_, options_for(server))), content_);
+
+  fs::remove(installed_ / "ggml-fixture.bin");
+  model.sha256[0] = model.sha256[0] == '0' ? '1' : '0';
+  try {
+    fetch_model(model, installed_, options_for(server));
+    FAIL() << "expected model_invalid";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::model_invalid);
+    EXPECT_NE(std::string(error.what()).find("SHA-256 is"), std::string::npos) << error.what();
+  }
+  EXPECT_FALSE(fs::exists(installed_ / "ggml-fixture.bin"));
+}
+
+TEST_F(models_fetch, WithoutAChecksumOnlyTheSizeIsCheckedAndWithNeitherNothingIsFetched) {
+  RangeHttpServer server({served_});
+  KnownModel sized{"fixture", model_size, "", "", ModelFamily::parakeet};
+  EXPECT_EQ(read_file(fetch_model(sized, installed_, options_for(server))), content_);
+
+  fs::remove(installed_ / "ggml-fixture.bin");
+  KnownModel wrong_size{"fixture", model_size + 1, "", "", ModelFamily::parakeet};
+  EXPECT_THROW(fetch_model(wrong_size, installed_, options_for(server)), Error);
+  EXPECT_FALSE(fs::exists(installed_ / "ggml-fixture.bin"));
+
+  KnownModel unknown{"fixture", 0, "", "", ModelFamily::parakeet};
+  try {
+    fetch_model(unknown, installed_, options_for(server));
+    FAIL() << "expected invalid_argument";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::invalid_argument);
+  }
+}
+
+TEST_F(models_fetch, CliSaysWhenItCouldCheckOnlyTheSize) {
+  // parakeet-tdt-0.6b-v3-q4_0 has a published size and no published sum;
+  // a sparse file of that size stands in for it.
+  const KnownModel* q4 = find_known_model("parakeet-tdt-0.6b-v3-q4_0");
+  ASSERT_NE(q4, nullptr);
+  ASSERT_TRUE(q4->sha256.empty() && q4->sha1.empty() && q4->size_bytes > 0);
+  const fs::path served = served_ / q4->file_name();
+  { std::ofstream(served, std::ios::binary); }
+  fs::resize_file(served, q4->size_bytes);
+  RangeHttpServer server({served_});
+  ScopedEnv url("SOUNDSCRIPTER_MODELS_URL", server.base_url());
+  const ProcessResult result = run_process(
+      {soundscripter_binary().string(), "models", "fetch", "parakeet-tdt-0.6b-v3-q4_0", "--dir", installed_.string()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("no checksum is published"), std::string::npos) << result.err;
+  EXPECT_EQ(fs::file_size(installed_ / q4->file_name()), q4->size_bytes);
+}
+
 TEST_F(models_fetch, MissingFileOnTheServerIsAnHttpError) {
   RangeHttpServer server({served_});
   KnownModel absent = model_;
@@ -279,9 +340,9 @@ TEST_F(models_fetch, CliListShowsTheDirectoryAndWhatIsInstalled) {
   std::getline(lines, line);
   EXPECT_EQ(line, "models directory: " + installed_.string());
   std::getline(lines, line);
-  EXPECT_EQ(line, "NAME                       SIZE  INSTALLED   PATH");
+  EXPECT_EQ(line, "NAME                       ENGINE          SIZE  INSTALLED   PATH");
   std::getline(lines, line);
-  EXPECT_EQ(line, "tiny                    77.7 MB  no");
+  EXPECT_EQ(line, "tiny                       whisper      77.7 MB  no");
   EXPECT_NE(result.out.find("my-finetune"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("default: " + (installed_ / "ggml-my-finetune.bin").string()),
             std::string::npos)

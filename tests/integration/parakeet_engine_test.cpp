@@ -13,10 +13,12 @@
 
 #include "engine/media_transcription.hpp"
 #include "media/audio_decoder.hpp"
+#include "support/engine_stop.hpp"
 #include "support/process.hpp"
 #include "support/service_fixture.hpp"
 #include "support/test_media.hpp"
 #include "support/test_models.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
 #include "util/error.hpp"
 
@@ -29,6 +31,15 @@ std::string trimmed(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return "";
   return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// Runs of blanks and line breaks as one space: parakeet-cli prints one line,
+// the txt format a line per segment.
+std::string one_line(const std::string& text) {
+  std::istringstream words(text);
+  std::string word, line;
+  while (words >> word) line += (line.empty() ? "" : " ") + word;
+  return line;
 }
 
 // One word as parakeet-cli's token list (-ps) gives it: times in seconds.
@@ -86,7 +97,8 @@ std::vector<TimedWord> words_of(const nlohmann::json& transcript) {
 std::string text_of(const nlohmann::json& transcript) {
   std::string text;
   for (const auto& segment : transcript["segments"]) {
-    text += (text.empty() ? "" : " ") + segment["text"].get<std::string>();
+    if (!text.empty()) text += ' ';
+    text += segment["text"].get<std::string>();
   }
   return text;
 }
@@ -144,7 +156,9 @@ TEST(ParakeetEngine, SegmentsStreamAsTheyAreDecodedAndEqualTheResult) {
     EXPECT_EQ(streamed[i].text, transcript.segments[i].text);
     EXPECT_DOUBLE_EQ(streamed[i].start, transcript.segments[i].start);
     EXPECT_DOUBLE_EQ(streamed[i].end, transcript.segments[i].end);
-    if (i > 0) EXPECT_GE(transcript.segments[i].start, transcript.segments[i - 1].start);
+    if (i > 0) {
+      EXPECT_GE(transcript.segments[i].start, transcript.segments[i - 1].start);
+    }
     for (const auto& word : transcript.segments[i].words) {
       EXPECT_GE(word.start, transcript.segments[i].start);
       EXPECT_LE(word.end, transcript.segments[i].end);
@@ -187,21 +201,7 @@ TEST(ParakeetEngine, StopEndsARunWithinOneSecond) {
   while (samples.size() < 300u * kSampleRate) samples.insert(samples.end(), jfk.begin(), jfk.end());
   EngineOptions options;
   options.threads = 2;
-  std::stop_source stop;
-  auto run = std::async(std::launch::async, [&] { engine->transcribe(samples, options, {}, stop.get_token()); });
-  ASSERT_EQ(run.wait_for(std::chrono::milliseconds(700)), std::future_status::timeout)
-      << "finished before it could be stopped";
-  const auto requested = std::chrono::steady_clock::now();
-  stop.request_stop();
-  ASSERT_EQ(run.wait_for(std::chrono::seconds(10)), std::future_status::ready);
-  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - requested).count();
-  EXPECT_LT(took, 1.0);
-  try {
-    run.get();
-    FAIL() << "expected cancelled";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ErrorCode::cancelled);
-  }
+  expect_stops_within_one_second(*engine, samples, options, std::chrono::milliseconds(700));
   // The engine is still usable afterwards.
   EXPECT_NO_THROW(engine->transcribe(std::span(jfk), options, {}, {}));
 }
@@ -252,9 +252,7 @@ TEST(ParakeetCli, ModelFilesOfTheWrongKindOrCutShortAreRefused) {
   ProcessResult automatic = run_process({soundscripter_binary(), "transcribe", jfk_wav(), "--model", parakeet,
                                          "--threads", "2", "--quiet"});
   EXPECT_EQ(automatic.exit_code, 0) << automatic.err;
-  std::string one_line = trimmed(automatic.out);  // txt puts each segment on a line of its own
-  std::replace(one_line.begin(), one_line.end(), '\n', ' ');
-  EXPECT_EQ(one_line, run_parakeet_cli(parakeet, jfk_wav()).text);
+  EXPECT_EQ(one_line(automatic.out), run_parakeet_cli(parakeet, jfk_wav()).text);
 }
 
 class service_parakeet : public ServiceTest {};
@@ -281,6 +279,32 @@ TEST_F(service_parakeet, TranscribesAsParakeetCliDoesAndRefusesWhatItCannotDoAtU
   const nlohmann::json ours = transcript.json();
   EXPECT_EQ(text_of(ours), cli.text);
   expect_same_words(words_of(ours), cli.words, ours["duration"]);
+}
+
+// A Whisper server with a Parakeet model installed under its catalog name:
+// OpenAI's endpoint takes the name without precision, and a job that asks
+// for the parakeet engine gets the installed Parakeet model, not the
+// server's Whisper one.
+TEST_F(service_parakeet, AnInstalledParakeetModelIsUsableByNameBesideWhisper) {
+  TempDir models("parakeet-models");
+  const fs::path installed = models.path() / "ggml-parakeet-tdt-0.6b-v3-q8_0.bin";
+  fs::copy_file(quantized_parakeet_model("q8_0"), installed);
+  ServeProcess& server = start_server(ServeProcess::Options{
+      fast_whisper_server_args(1), {{"SOUNDSCRIPTER_MODELS_DIR", models.path().string()}}, std::chrono::seconds(60)});
+  ServiceApi api(server.base_url());
+  const std::string expected = run_parakeet_cli(installed, jfk_wav()).text;
+
+  const HttpReply openai = api.http().post_form(
+      "/v1/audio/transcriptions", {FormPart::field("model", "parakeet-tdt-0.6b-v3"),
+                                   FormPart::field("response_format", "text"), FormPart::upload("file", jfk_wav())});
+  ASSERT_EQ(openai.status, 200) << openai.describe();
+  EXPECT_EQ(one_line(openai.body), expected);
+
+  const std::string id = api.submit_ok(jfk_wav(), {FormPart::field("engine", "parakeet")});
+  const nlohmann::json job = api.wait_until_finished(id);
+  ASSERT_EQ(job["state"], "completed") << job.dump();
+  const HttpReply text = api.http().get("/v1/jobs/" + id + "/transcript?format=json");
+  EXPECT_EQ(text_of(text.json()), expected);
 }
 
 }  // namespace
