@@ -60,7 +60,7 @@ struct ServeConfig {
   bool split_chunks = true;           // chunks of one long file run on many workers at once
   bool allow_public = false;          // serve without keys on a non-loopback host
   std::chrono::seconds retention{7 * 24 * 3600};  // 0: keep forever
-  std::chrono::seconds chunk_length{300};         // 0: no chunking
+  std::chrono::seconds chunk_length{-1};          // 0: no chunking; -1: the engine's own length
   LogFormat log_format = LogFormat::json;
   std::string log_level = "info";
   std::chrono::seconds shutdown_grace{30};

@@ -148,10 +148,18 @@ void parse_log_level_value(std::string_view text, const fs::path&, ServeConfig& 
 }
 
 void parse_chunk_length(std::string_view text, const fs::path&, ServeConfig& config) {
+  if (trim_ascii(text) == "auto") {  // the engine's own length
+    config.chunk_length = std::chrono::seconds(-1);
+    return;
+  }
   const auto length = parse_duration(text);
   // Shorter chunks cut speech too often to transcribe well (as `transcribe` checks).
   if (length.count() != 0 && length.count() < 30) throw bad_value(text, "is too short (0 for no chunking, or at least 30s)");
   config.chunk_length = length;
+}
+
+std::string show_chunk_length(const ServeConfig& config) {
+  return config.chunk_length.count() < 0 ? "auto" : show_duration<&ServeConfig::chunk_length>(config);
 }
 
 }  // namespace
@@ -181,8 +189,9 @@ const std::vector<ServeConfigKey>& serve_config_keys() {
        parse_engine, show_text<&C::engine>, false, false, false, kForBoth},
       {"model", "Transcription", "NAME|PATH", "Whisper model for jobs that name none",
        parse_text<&C::model>, show_text<&C::model>, false, false, false, kForBoth},
-      {"chunk_length", "Transcription", "DURATION", "Cut long audio at silences into chunks this long; 0 = whole file",
-       parse_chunk_length, show_duration<&C::chunk_length>, false, false, false, kForBoth},
+      {"chunk_length", "Transcription", "DURATION",
+       "Cut long audio at silences into chunks this long; 0 = whole file; auto (the default) = the engine's: 300s, parakeet 60s",
+       parse_chunk_length, show_chunk_length, false, false, false, kForBoth},
       {"split_chunks", "Transcription", "BOOL",
        "Run the chunks of a file longer than one chunk on every free worker at once (true or false)",
        parse_bool<&C::split_chunks>, show_bool<&C::split_chunks>, false, true, false, kForBoth},

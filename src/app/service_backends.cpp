@@ -36,7 +36,8 @@ WorkerNodeOptions worker_node_options(const ServeConfig& config, int slots) {
   options.slots = slots;
   options.threads_per_job = config.threads_per_job;
   options.max_attempts = config.max_attempts;
-  options.chunking = ChunkingOptions{static_cast<double>(config.chunk_length.count()), 20};
+  options.chunking.chunk_seconds = config.chunk_length.count() < 0 ? ChunkingOptions::kEngineDefault
+                                                                   : static_cast<double>(config.chunk_length.count());
   options.split_chunks = config.split_chunks;
   options.health_file = config.health_file;
   return options;

@@ -29,7 +29,8 @@ void add_transcribe_options(CLI::App& command, TranscribeSettings& s) {
   command.add_flag("--word-timestamps", s.options.word_timestamps, "Times for every word (json, tsv)");
   command.add_flag("--vad", s.options.vad, "Skip non-speech with Silero VAD");
   command.add_option("--vad-model", s.options.vad_model, "ggml Silero VAD model file");
-  command.add_option("--chunk-length", s.chunking.chunk_seconds, "Seconds per chunk, cut at silences; 0 = whole file")->capture_default_str();
+  command.add_option("--chunk-length", s.chunking.chunk_seconds,
+                     "Seconds per chunk, cut at silences; 0 = whole file (default: the engine's, 300; parakeet 60)");
   command.add_option("--max-line-width", s.max_line_width, "Wrap subtitle lines at this many characters")->capture_default_str();
   command.add_flag("--quiet,-q", s.quiet, "No progress output");
 }
@@ -42,7 +43,8 @@ void validate(const TranscribeSettings& s) {
         "--beam-size must be 1..16");
   check(s.options.best_of >= 1 && s.options.best_of <= 16, "--best-of must be 1..16");
   check(s.options.temperature >= 0 && s.options.temperature <= 1, "--temperature must be 0..1");
-  check(s.chunking.chunk_seconds == 0 || s.chunking.chunk_seconds >= 30,
+  check(s.chunking.chunk_seconds == ChunkingOptions::kEngineDefault || s.chunking.chunk_seconds == 0 ||
+            s.chunking.chunk_seconds >= 30,
         "--chunk-length must be 0 (no chunking) or at least 30 seconds");
   check(s.max_line_width >= 0, "--max-line-width must not be negative");
   check(s.options.max_text_context >= -1, "--max-context must be -1 or more");

@@ -34,7 +34,9 @@ std::size_t find_silence_cut(std::span<const float> samples, std::size_t begin, 
 }
 
 AudioChunker::AudioChunker(Source source, ChunkingOptions options)
-    : source_(std::move(source)), options_(options) {}
+    : source_(std::move(source)), options_(options) {
+  if (options_.chunk_seconds < 0) options_.chunk_seconds = ChunkingOptions::kFallbackSeconds;
+}
 
 std::optional<AudioChunk> AudioChunker::next() {
   const bool whole_stream = options_.chunk_seconds <= 0;

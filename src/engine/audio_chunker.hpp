@@ -17,7 +17,13 @@
 namespace soundscripter {
 
 struct ChunkingOptions {
-  double chunk_seconds = 300;   // target length; 0 = the whole stream is one chunk
+  // The engine's own length (Engine::default_chunk_seconds), resolved by
+  // resolve_chunking() before any audio is cut.
+  static constexpr double kEngineDefault = -1;
+  // Where nothing resolved it (AudioChunker used on its own).
+  static constexpr double kFallbackSeconds = 300;
+
+  double chunk_seconds = kEngineDefault;  // target length; 0 = the whole stream is one chunk
   double search_seconds = 20;   // look for the cut in this much audio before the target
 };
 

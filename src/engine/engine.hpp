@@ -54,6 +54,10 @@ class Engine {
   virtual Transcript transcribe(std::span<const float> samples, const EngineOptions& options,
                                 const EngineCallbacks& callbacks, std::stop_token stop) = 0;
 
+  // How long a chunk of a long file should be when the user does not say
+  // (ChunkingOptions::kEngineDefault): as long as memory and accuracy allow.
+  virtual double default_chunk_seconds() const { return 300; }
+
   // The language transcribe() would use for these samples with these
   // options (detecting it when options.language is "auto"), so that the
   // other chunks of a split file can be given the one detected in the

@@ -9,9 +9,15 @@
 
 namespace soundscripter {
 
+ChunkingOptions resolve_chunking(ChunkingOptions chunking, const Engine& engine) {
+  if (chunking.chunk_seconds < 0) chunking.chunk_seconds = engine.default_chunk_seconds();
+  return chunking;
+}
+
 Transcript transcribe_media(const std::filesystem::path& path, Engine& engine,
-                            const EngineOptions& options, const ChunkingOptions& chunking,
+                            const EngineOptions& options, const ChunkingOptions& requested_chunking,
                             const TranscriptionCallbacks& callbacks, std::stop_token stop) {
+  const ChunkingOptions chunking = resolve_chunking(requested_chunking, engine);
   const auto started = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -24,6 +24,10 @@ struct TranscriptionCallbacks {
   std::function<void(const Segment&)> on_segment;   // times in the whole file
 };
 
+// The chunking with ChunkingOptions::kEngineDefault replaced by the
+// engine's own length.
+ChunkingOptions resolve_chunking(ChunkingOptions chunking, const Engine& engine);
+
 // Throws Error as the decoder and engine do, with the file name in front.
 // Decoding warnings (a truncated file) end up in Transcript::warnings.
 Transcript transcribe_media(const std::filesystem::path& path, Engine& engine,

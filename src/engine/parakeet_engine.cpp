@@ -52,6 +52,12 @@ class ParakeetEngine final : public Engine {
 
   std::string name() const override { return "parakeet"; }
 
+  // Parakeet attends over its whole input, so time and memory grow faster
+  // than the audio: measured with the 0.6B shape on a 10-minute file on 2
+  // threads (bench/parakeet_bench.py), 60-s chunks took 136 s and 1.6 GB
+  // at peak, the whole file in one call 449 s and 10.8 GB.
+  double default_chunk_seconds() const override { return 60; }
+
   std::string model_description() const override {
     return path_.filename().string() + " (Parakeet TDT, " +
            (english_only_ ? "English-only)" : "multilingual)");

@@ -76,9 +76,9 @@ void guarded(const std::string& job_id, const Record& record) {
   }
 }
 
-bool worth_splitting(const JobTicket& ticket, const JobRunnerContext& context) {
-  return context.split_into != nullptr && !ticket.chunk && context.chunking.chunk_seconds > 0 &&
-         ticket.media_duration > context.chunking.chunk_seconds;
+bool worth_splitting(const JobTicket& ticket, const JobRunnerContext& context, const ChunkingOptions& chunking) {
+  return context.split_into != nullptr && !ticket.chunk && chunking.chunk_seconds > 0 &&
+         ticket.media_duration > chunking.chunk_seconds;
 }
 
 // Cuts the job's audio as transcribe_media would and puts one ticket per
@@ -86,8 +86,9 @@ bool worth_splitting(const JobTicket& ticket, const JobRunnerContext& context) {
 // probe's duration was off): then it runs whole here.
 std::optional<JobOutcome> split_into_chunks(const JobTicket& ticket, const std::filesystem::path& media,
                                             Engine& engine, const EngineOptions& options,
-                                            JobRunnerContext& context, std::stop_token stop) {
-  ChunkPlan plan = plan_chunks(media, context.chunking, stop);
+                                            const ChunkingOptions& chunking, JobRunnerContext& context,
+                                            std::stop_token stop) {
+  ChunkPlan plan = plan_chunks(media, chunking, stop);
   if (plan.spans.size() < 2) return std::nullopt;
   // Every chunk gets the language of the first, as one run would give them.
   std::string language = options.language;
@@ -189,8 +190,10 @@ JobOutcome run_job_steps(const JobTicket& ticket, bool redelivered, JobRunnerCon
                    part.segments.size());
       return JobOutcome::completed;
     }
-    if (worth_splitting(ticket, context)) {
-      if (auto outcome = split_into_chunks(ticket, local_path, engine, options, context, job_stop.get_token())) {
+    const ChunkingOptions chunking = resolve_chunking(context.chunking, engine);
+    if (worth_splitting(ticket, context, chunking)) {
+      if (auto outcome = split_into_chunks(ticket, local_path, engine, options, chunking, context,
+                                           job_stop.get_token())) {
         return *outcome;
       }
     }
@@ -201,8 +204,8 @@ JobOutcome run_job_steps(const JobTicket& ticket, bool redelivered, JobRunnerCon
     callbacks.on_segment = [&](const Segment& segment) {
       guarded(job_id, [&] { reporter.segment(job_id, segment); });
     };
-    Transcript transcript = transcribe_media(local_path, engine, options, context.chunking,
-                                             callbacks, job_stop.get_token());
+    Transcript transcript = transcribe_media(local_path, engine, options, chunking, callbacks,
+                                             job_stop.get_token());
     report.audio_seconds = transcript.duration;
     if (!reporter.completed(job_id, transcript)) {
       return JobOutcome::cancelled;  // cancelled (and maybe deleted) while finishing

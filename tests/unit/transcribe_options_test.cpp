@@ -45,6 +45,13 @@ TEST(TranscribeOptions, ValidationReportsEveryProblemAtOnce) {
   }
 }
 
+TEST(TranscribeOptions, ChunkLengthAndBeamSizeDefaultToTheEngines) {
+  auto s = parse({"a.mp3"});
+  EXPECT_EQ(s.chunking.chunk_seconds, ChunkingOptions::kEngineDefault);
+  EXPECT_EQ(s.options.beam_size, 0);
+  EXPECT_NO_THROW(validate(s));
+}
+
 TEST(TranscribeOptions, NoFileIsAParseError) {
   EXPECT_THROW(parse({"--model", "tiny"}), CLI::ParseError);
 }
