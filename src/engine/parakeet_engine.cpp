@@ -16,8 +16,6 @@ namespace soundscripter {
 namespace {
 
 constexpr double kSecondsPerMelFrame = static_cast<double>(PARAKEET_HOP_LENGTH) / PARAKEET_SAMPLE_RATE;
-// v2 and the other English Parakeet models have 1024 pieces; v3 has 8192.
-constexpr int kEnglishVocabularyMax = 1024;
 
 struct StateDeleter {
   void operator()(parakeet_state* state) const { parakeet_free_state(state); }
@@ -48,7 +46,7 @@ class ParakeetEngine final : public Engine {
  public:
   ParakeetEngine(ParakeetContextPtr ctx, std::filesystem::path path)
       : ctx_(std::move(ctx)), path_(std::move(path)),
-        english_only_(parakeet_model_n_vocab(ctx_.get()) <= kEnglishVocabularyMax) {}
+        english_only_(is_english_only_parakeet(parakeet_model_n_vocab(ctx_.get()))) {}
 
   std::string name() const override { return "parakeet"; }
 

@@ -12,9 +12,6 @@
 namespace soundscripter {
 namespace {
 
-// v2 and the other English Parakeet models have 1024 pieces; v3 has 8192.
-constexpr int kEnglishParakeetVocabularyMax = 1024;
-
 ModelShape inspect_parakeet_model(const std::filesystem::path& path) {
   ParakeetContextPtr context = load_parakeet_model(path, /*use_gpu=*/false);
   parakeet_context* ctx = context.get();
@@ -22,7 +19,7 @@ ModelShape inspect_parakeet_model(const std::filesystem::path& path) {
   shape.family = ModelFamily::parakeet;
   shape.type = "Parakeet TDT";
   shape.n_vocab = parakeet_model_n_vocab(ctx);
-  shape.multilingual = shape.n_vocab > kEnglishParakeetVocabularyMax;
+  shape.multilingual = !is_english_only_parakeet(shape.n_vocab);
   shape.n_audio_ctx = parakeet_model_n_audio_ctx(ctx);
   shape.n_audio_state = parakeet_model_n_audio_state(ctx);
   shape.n_audio_head = parakeet_model_n_audio_head(ctx);

@@ -17,6 +17,10 @@ struct ParakeetContextDeleter {
 };
 using ParakeetContextPtr = std::unique_ptr<parakeet_context, ParakeetContextDeleter>;
 
+// Whether a Parakeet model with this many vocabulary pieces is English-only:
+// v2 and the other English models have 1024 pieces; v3 (25 languages) 8192.
+inline bool is_english_only_parakeet(int n_vocab) { return n_vocab <= 1024; }
+
 // Throws Error(not_found) for a missing file and Error(model_invalid), naming
 // the file and the cause, for anything else: a Whisper model, not a model,
 // cut short inside its weights, holding no weights at all.

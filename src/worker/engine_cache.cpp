@@ -2,7 +2,8 @@
 
 namespace soundscripter {
 
-EngineCache::EngineCache(EngineSpec defaults) : defaults_(std::move(defaults)) {}
+EngineCache::EngineCache(EngineSpec defaults)
+    : defaults_(std::move(defaults)), default_model_engine_(engine_for_model(defaults_.model)) {}
 
 Engine& EngineCache::get(const std::string& engine, const std::string& model) {
   EngineSpec spec{engine.empty() ? defaults_.engine : engine, model};
@@ -10,7 +11,7 @@ Engine& EngineCache::get(const std::string& engine, const std::string& model) {
   // ask for an engine it does not fit (sphinx, or parakeet with a Whisper model).
   const bool default_model_fits =
       engine.empty() || engine == defaults_.engine ||
-      (defaults_.engine.empty() && engine == engine_for_model(defaults_.model));
+      (defaults_.engine.empty() && engine == default_model_engine_);
   if (spec.model.empty() && default_model_fits) spec.model = defaults_.model;
   const std::string key = spec.engine + "\n" + spec.model;
   std::shared_ptr<Slot> slot;

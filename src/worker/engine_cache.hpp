@@ -29,6 +29,7 @@ class EngineCache {
     std::unique_ptr<Engine> engine;
   };
   EngineSpec defaults_;
+  std::string default_model_engine_;  // the engine defaults_.model's file is for; read once
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Slot>> slots_;
 };
