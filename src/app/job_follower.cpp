@@ -1,7 +1,7 @@
 #include "app/job_follower.hpp"
 
 #include <cstdio>
-#include <set>
+#include <map>
 #include <thread>
 #include <tuple>
 
@@ -63,6 +63,8 @@ class EventPrinter {
     if (type == "state") {
       state_ = data.value("state", "");
       if (is_final_state(state_)) outcome.state = state_;
+      // A new attempt (after a restart) sends its segments from the start.
+      if (state_ == "queued" || state_ == "processing") in_this_attempt_.clear();
       if (!display_.quiet && !is_final_state(state_)) bar_.update(fraction_, state_);
     } else if (type == "progress") {
       fraction_ = data.value("progress", 0.0);
@@ -81,8 +83,13 @@ class EventPrinter {
 
  private:
   void print_segment(const Segment& segment) {
-    // A job that starts over sends its segments again; each is shown once.
-    if (!shown_.emplace(to_milliseconds(segment.start), to_milliseconds(segment.end), segment.text).second) return;
+    // A job that starts over sends its segments again: the n-th segment of
+    // an attempt with the same times and text as one shown n times already
+    // was shown. (Counted, not just remembered: a model may well say the
+    // same word twice at one instant.)
+    const SegmentKey key{to_milliseconds(segment.start), to_milliseconds(segment.end), segment.text};
+    if (++in_this_attempt_[key] <= shown_[key]) return;
+    ++shown_[key];
     if (display_.quiet) return;
     std::string text = segment.text;
     text.erase(0, text.find_first_not_of(' '));
@@ -90,11 +97,13 @@ class EventPrinter {
                     " --> " + vtt_timestamp(segment.end) + "] " + text);
   }
 
+  using SegmentKey = std::tuple<std::int64_t, std::int64_t, std::string>;
   const FollowDisplay& display_;
   ProgressBar bar_;
   std::string state_ = "queued";
   double fraction_ = 0;
-  std::set<std::tuple<std::int64_t, std::int64_t, std::string>> shown_;
+  std::map<SegmentKey, int> shown_;            // times each was printed
+  std::map<SegmentKey, int> in_this_attempt_;  // times each came in the current attempt
 };
 
 }  // namespace
@@ -129,6 +138,8 @@ FollowOutcome follow_job(const ApiClient& client, const std::string& job_id, con
   JobEventStreamCallbacks callbacks;
   callbacks.should_stop = interrupted;
   callbacks.on_event = [&](const SseEvent& event) {
+    notice.back();
+    backoff.reset();
     if (!event.id.empty()) last_event_id = event.id;
     const auto data = nlohmann::json::parse(event.data, nullptr, false);
     if (data.is_object()) printer.on_event(data, outcome);
@@ -144,7 +155,6 @@ FollowOutcome follow_job(const ApiClient& client, const std::string& job_id, con
     // shutting down closes its streams): the server was there.
     if (response.status == 200) {
       backoff.reset();
-      notice.back();
     } else if (!response.server_away()) {
       throw response.to_error().with_context("job " + job_id);
     }

@@ -40,7 +40,7 @@ std::string label_of(const std::filesystem::path& file) { return file.filename()
 std::string upload(const ApiClient& client, const std::filesystem::path& file, const FormFields& fields, bool quiet) {
   ProgressBar bar(label_of(file) + " upload");
   const ApiResponse response = upload_job(client, file, fields, [&](std::uint64_t sent, std::uint64_t total) {
-    if (!quiet && total > 0) {
+    if (!quiet && sent > 0 && total > 0) {
       bar.update(static_cast<double>(sent) / static_cast<double>(total),
                  human_size(sent) + " of " + human_size(total));
     }
