@@ -88,6 +88,18 @@ class client_cli : public ServiceTest {
     return lines;
   }
 
+  // `submit` of a 3-minute file running beside the test, once it follows
+  // the job (null and a test failure when it does not get there).
+  std::unique_ptr<BackgroundProcess> follow_long_job(const ServeProcess& server, bool terminal_stdin) {
+    const fs::path file = input(long_speech_file(3), "long.flac");
+    auto client = std::make_unique<BackgroundProcess>(submit(server, {file}), terminal_stdin);
+    if (client->wait_for_err([](const std::string& err) { return contains(err, "uploaded, job"); }, seconds(60))) {
+      return client;
+    }
+    ADD_FAILURE() << "submit did not upload: " << client->err();
+    return nullptr;
+  }
+
   // A server that takes one API key, "secret-key".
   ServeProcess& start_server_with_key() {
     return start_server(ServeProcess::Options{fast_whisper_server_args(), {{"SOUNDSCRIPTER_API_KEYS", "secret-key"}},
@@ -290,10 +302,9 @@ TEST_F(client_cli, SubmitOutlivesAServerRestartedMidJobWithoutShowingASegmentTwi
 
 TEST_F(client_cli, CtrlCWithoutATerminalLeavesTheJobRunningAndExits130) {
   ServeProcess& server = start_server(fast_whisper_server_args(1));
-  const fs::path file = input(long_speech_file(3), "long.flac");
-  BackgroundProcess client(submit(server, {file}));
-  ASSERT_TRUE(client.wait_for_err([](const std::string& err) { return contains(err, "uploaded, job"); }, seconds(60)))
-      << client.err();
+  auto started = follow_long_job(server, /*terminal_stdin=*/false);
+  ASSERT_TRUE(started);
+  BackgroundProcess& client = *started;
   client.signal(SIGINT);
   const auto status = client.wait(seconds(10));
   ASSERT_TRUE(status.has_value()) << client.err();
@@ -308,10 +319,9 @@ TEST_F(client_cli, CtrlCWithoutATerminalLeavesTheJobRunningAndExits130) {
 
 TEST_F(client_cli, CtrlCOnATerminalAsksAndAYesCancelsTheJobOnTheServer) {
   ServeProcess& server = start_server(fast_whisper_server_args(1));
-  const fs::path file = input(long_speech_file(3), "long.flac");
-  BackgroundProcess client(submit(server, {file}), /*terminal_stdin=*/true);
-  ASSERT_TRUE(client.wait_for_err([](const std::string& err) { return contains(err, "uploaded, job"); }, seconds(60)))
-      << client.err();
+  auto started = follow_long_job(server, /*terminal_stdin=*/true);
+  ASSERT_TRUE(started);
+  BackgroundProcess& client = *started;
   client.signal(SIGINT);
   ServiceApi api(server.base_url());
   const std::string id = job_named(api, "long.flac");
@@ -328,10 +338,9 @@ TEST_F(client_cli, CtrlCOnATerminalAsksAndAYesCancelsTheJobOnTheServer) {
 
 TEST_F(client_cli, ASecondCtrlCWhileAskingExitsAndLeavesTheJobRunning) {
   ServeProcess& server = start_server(fast_whisper_server_args(1));
-  const fs::path file = input(long_speech_file(3), "long.flac");
-  BackgroundProcess client(submit(server, {file}), /*terminal_stdin=*/true);
-  ASSERT_TRUE(client.wait_for_err([](const std::string& err) { return contains(err, "uploaded, job"); }, seconds(60)))
-      << client.err();
+  auto started = follow_long_job(server, /*terminal_stdin=*/true);
+  ASSERT_TRUE(started);
+  BackgroundProcess& client = *started;
   client.signal(SIGINT);
   ASSERT_TRUE(client.wait_for_err([](const std::string& err) { return contains(err, "on the server? [y/N]"); },
                                   seconds(10)))
