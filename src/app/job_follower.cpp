@@ -136,7 +136,9 @@ FollowOutcome follow_job(const ApiClient& client, const std::string& job_id, con
   AwayNotice notice(display.label);
   std::string last_event_id;
   JobEventStreamCallbacks callbacks;
-  callbacks.should_stop = interrupted;
+  // The server ends the stream after the final state; not waiting for that
+  // keeps a proxy that holds the connection open from holding us too.
+  callbacks.should_stop = [&] { return !outcome.state.empty() || interrupted(); };
   callbacks.on_event = [&](const SseEvent& event) {
     notice.back();
     backoff.reset();
@@ -146,11 +148,11 @@ FollowOutcome follow_job(const ApiClient& client, const std::string& job_id, con
   };
   while (true) {
     const ApiResponse response = read_job_events(client, job_id, last_event_id, callbacks);
+    if (!outcome.state.empty()) break;
     if (response.interrupted || interrupted()) {
       outcome.interrupted = true;
       return outcome;
     }
-    if (!outcome.state.empty()) break;
     // 200: the stream opened, then ended before the job did (a server
     // shutting down closes its streams): the server was there.
     if (response.status == 200) {

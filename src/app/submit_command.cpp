@@ -120,7 +120,8 @@ int run_submit(const CLI::App& command, SubmitSettings& settings) {
       }
       download_transcripts(client, file.job_id, file.file, formats, job.output_dir, to_stdout, client_interrupted);
     } catch (const Error& error) {
-      if (client_interrupted()) return stop_after_interrupt(client, file.job_id, rest);
+      // Interrupted while its transcripts came down: the job itself is done.
+      if (client_interrupted()) return stop_after_interrupt(client, "", {rest.begin() + 1, rest.end()});
       ++failures;
       std::fprintf(stderr, "error: %s: %s\n", file.file.string().c_str(), error.what());
     }
