@@ -30,6 +30,9 @@ void catch_client_interrupt() {
   struct sigaction action {};
   action.sa_handler = on_client_interrupt;
   sigemptyset(&action.sa_mask);
+  // Restarted, so a write to the terminal is never cut short by Ctrl-C;
+  // curl's waits (poll) return early anyway and check client_interrupted().
+  action.sa_flags = SA_RESTART;
   sigaction(SIGINT, &action, nullptr);
 }
 
