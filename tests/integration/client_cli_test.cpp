@@ -298,6 +298,9 @@ TEST_F(client_cli, SubmitOutlivesAServerRestartedMidJobWithoutShowingASegmentTwi
   }
   EXPECT_EQ(segment_lines(client.err()), expected) << client.err();
   EXPECT_TRUE(contains(client.err(), "the server is back")) << client.err();
+  // The upload's own progress, in steps when stderr is not a terminal.
+  EXPECT_TRUE(std::regex_search(client.err(), std::regex(R"(\nlong\.flac upload: 100% ([\d.]+ MB) of \1\n)")))
+      << client.err();
 }
 
 TEST_F(client_cli, CtrlCWithoutATerminalLeavesTheJobRunningAndExits130) {
