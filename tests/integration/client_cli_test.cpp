@@ -154,6 +154,24 @@ TEST_F(client_cli, FormatsGoToTheOutputDirectoryAndOneFileAloneGoesToStdout) {
   EXPECT_TRUE(contains(two_formats.err, "several formats need --output-dir")) << two_formats.err;
 }
 
+TEST_F(client_cli, TheJobOptionsGivenReachTheServerAndTheRestAreLeftToIt) {
+  ServeProcess& server = start_server();
+  const fs::path file = input(jfk_wav(), "speech.wav");
+  const ProcessResult result =
+      run_process(submit(server, {file}, {"--language", "en", "--priority", "high", "--word-timestamps", "-q"}), 300);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ServiceApi api(server.base_url());
+  const nlohmann::json request = api.job(job_named(api, "speech.wav"))["request"];
+  EXPECT_EQ(request["language"], "en");
+  EXPECT_EQ(request["priority"], 8);
+  EXPECT_EQ(request["word_timestamps"], true);
+  EXPECT_EQ(request["beam_size"], 1);
+  EXPECT_EQ(request["no_fallback"], true);
+  EXPECT_EQ(request["task"], "transcribe");
+  EXPECT_EQ(request["engine"], "") << "an engine nobody asked for was sent";
+  EXPECT_EQ(request["vad"], false);
+}
+
 TEST_F(client_cli, ARefusedUploadPrintsTheServersReasonAndTheOtherFileStillSucceeds) {
   ServeProcess& server = start_server();
   const fs::path noise = input(random_bytes_file(), "noise.mp3");
