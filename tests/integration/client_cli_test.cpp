@@ -7,11 +7,11 @@
 #include <signal.h>
 
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <thread>
 
 #include "support/background_process.hpp"
+#include "support/file_text.hpp"
 #include "support/process.hpp"
 #include "support/scoped_env.hpp"
 #include "support/service_fixture.hpp"
@@ -24,11 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::seconds;
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -118,8 +113,8 @@ TEST_F(client_cli, SubmitTwoFilesWritesEachTranscriptBesideItAsTranscribeNamesTh
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out, "");
   ServiceApi api(server.base_url());
-  EXPECT_EQ(slurp(dir_ / "first.txt"), transcript(api, job_named(api, "first.wav"), "txt"));
-  EXPECT_EQ(slurp(dir_ / "second talk.txt"), transcript(api, job_named(api, "second talk.mp3"), "txt"));
+  EXPECT_EQ(file_text(dir_ / "first.txt"), transcript(api, job_named(api, "first.wav"), "txt"));
+  EXPECT_EQ(file_text(dir_ / "second talk.txt"), transcript(api, job_named(api, "second talk.mp3"), "txt"));
   // Progress and the segments, as they arrived, labelled with the file.
   EXPECT_TRUE(contains(result.err, "first.wav upload: uploaded, job ")) << result.err;
   EXPECT_TRUE(contains(result.err, "second talk.mp3: completed")) << result.err;
@@ -138,7 +133,7 @@ TEST_F(client_cli, FormatsGoToTheOutputDirectoryAndOneFileAloneGoesToStdout) {
   ServiceApi api(server.base_url());
   const std::string id = job_named(api, "speech.wav");
   for (const std::string format : {"srt", "vtt", "json"}) {
-    EXPECT_EQ(slurp(out / ("speech." + format)), transcript(api, id, format)) << format;
+    EXPECT_EQ(file_text(out / ("speech." + format)), transcript(api, id, format)) << format;
   }
   EXPECT_FALSE(fs::exists(out / "speech.txt"));
   EXPECT_FALSE(fs::exists(dir_ / "speech.srt"));
@@ -183,7 +178,7 @@ TEST_F(client_cli, ARefusedUploadPrintsTheServersReasonAndTheOtherFileStillSucce
   const ProcessResult result = run_process(submit(server, {noise, speech}), 300);
   EXPECT_EQ(result.exit_code, 1) << result.err;
   EXPECT_TRUE(contains(result.err, "error: " + noise.string() + ": " + reason)) << result.err;
-  EXPECT_EQ(slurp(dir_ / "speech.txt"), transcript(api, job_named(api, "speech.wav"), "txt"));
+  EXPECT_EQ(file_text(dir_ / "speech.txt"), transcript(api, job_named(api, "speech.wav"), "txt"));
   EXPECT_FALSE(fs::exists(dir_ / "noise.txt"));
 }
 
@@ -254,8 +249,8 @@ TEST_F(client_cli, JobsListShowDownloadAndDelete) {
   const ProcessResult to_files =
       run_process(command({"jobs", "download", id, "--format", "srt,json", "--output-dir", dir_.path().string()}, at));
   ASSERT_EQ(to_files.exit_code, 0) << to_files.err;
-  EXPECT_EQ(slurp(dir_ / "jfk.srt"), transcript(api, id, "srt"));
-  EXPECT_EQ(slurp(dir_ / "jfk.json"), transcript(api, id, "json"));
+  EXPECT_EQ(file_text(dir_ / "jfk.srt"), transcript(api, id, "srt"));
+  EXPECT_EQ(file_text(dir_ / "jfk.json"), transcript(api, id, "json"));
 
   const ProcessResult removed = run_process(command({"jobs", "delete", id}, at));
   ASSERT_EQ(removed.exit_code, 0) << removed.err;
@@ -304,7 +299,7 @@ TEST_F(client_cli, SubmitOutlivesAServerRestartedMidJobWithoutShowingASegmentTwi
   ServiceApi api(server.base_url());
   const std::string id = job_named(api, "long.flac");
   EXPECT_EQ(api.job(id)["attempts"], 2) << "the job did not start over after the restart";
-  EXPECT_EQ(slurp(dir_ / "long.txt"), transcript(api, id, "txt"));
+  EXPECT_EQ(file_text(dir_ / "long.txt"), transcript(api, id, "txt"));
   // Each segment of the transcript was shown exactly once, in order,
   // although the job sent the first ones again when it started over.
   std::vector<std::string> expected;

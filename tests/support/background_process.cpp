@@ -7,17 +7,13 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <fstream>
 #include <stdexcept>
 #include <thread>
 
+#include "support/file_text.hpp"
+
 namespace soundscripter::test {
 namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 std::string next_prefix() {
   static std::atomic<int> count{0};
@@ -67,8 +63,8 @@ BackgroundProcess::~BackgroundProcess() {
   if (terminal_ >= 0) close(terminal_);
 }
 
-std::string BackgroundProcess::out() const { return slurp(dir_ / "stdout"); }
-std::string BackgroundProcess::err() const { return slurp(dir_ / "stderr"); }
+std::string BackgroundProcess::out() const { return file_text(dir_ / "stdout"); }
+std::string BackgroundProcess::err() const { return file_text(dir_ / "stderr"); }
 
 void BackgroundProcess::signal(int number) const {
   if (!status_) kill(pid_, number);
