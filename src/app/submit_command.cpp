@@ -39,13 +39,19 @@ std::string label_of(const std::filesystem::path& file) { return file.filename()
 // Uploads one file; the new job's id, or "" after printing why not.
 std::string upload(const ApiClient& client, const std::filesystem::path& file, const FormFields& fields, bool quiet) {
   ProgressBar bar(label_of(file) + " upload");
-  const ApiResponse response = upload_job(client, file, fields, [&](std::uint64_t sent, std::uint64_t total) {
-    if (!quiet && sent > 0 && total > 0) {
-      bar.update(static_cast<double>(sent) / static_cast<double>(total),
-                 human_size(sent) + " of " + human_size(total));
-    }
-    return !client_interrupted();
-  });
+  ApiResponse response;
+  try {
+    response = upload_job(client, file, fields, [&](std::uint64_t sent, std::uint64_t total) {
+      if (!quiet && sent > 0 && total > 0) {
+        bar.update(static_cast<double>(sent) / static_cast<double>(total),
+                   human_size(sent) + " of " + human_size(total));
+      }
+      return !client_interrupted();
+    });
+  } catch (const Error& error) {
+    std::fprintf(stderr, "error: %s: %s\n", file.string().c_str(), error.what());
+    return "";
+  }
   if (response.interrupted) return "";
   if (!response.ok()) {
     if (!quiet) bar.finish("refused");

@@ -30,7 +30,7 @@ ApiResponse upload_job(const ApiClient& client, const std::filesystem::path& fil
   curl_mime_name(part, "file");
   ApiResponse response;
   if (curl_mime_filedata(part, file.c_str()) != CURLE_OK) {
-    throw Error(ErrorCode::not_found, file.string() + ": cannot read the file");
+    throw Error(ErrorCode::not_found, "cannot read the file");
   }
   curl_mime_filename(part, file.filename().c_str());
   curl_easy_setopt(curl.get(), CURLOPT_MIMEPOST, form.get());

@@ -20,7 +20,8 @@ using FormFields = std::vector<std::pair<std::string, std::string>>;
 // upload (ApiResponse::interrupted).
 using UploadProgress = std::function<bool(std::uint64_t sent, std::uint64_t total)>;
 
-// The answer: 202 with the job's JSON, or the server's refusal.
+// The answer: 202 with the job's JSON, or the server's refusal. Throws
+// Error(not_found) when the file cannot be read.
 ApiResponse upload_job(const ApiClient& client, const std::filesystem::path& file, const FormFields& fields,
                        const UploadProgress& on_progress);
 

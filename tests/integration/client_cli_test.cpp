@@ -167,7 +167,7 @@ TEST_F(client_cli, TheJobOptionsGivenReachTheServerAndTheRestAreLeftToIt) {
   EXPECT_EQ(request["vad"], false);
 }
 
-TEST_F(client_cli, ARefusedUploadPrintsTheServersReasonAndTheOtherFileStillSucceeds) {
+TEST_F(client_cli, ARefusedUploadOrAMissingFilePrintsWhyAndTheOtherFileStillSucceeds) {
   ServeProcess& server = start_server();
   const fs::path noise = input(random_bytes_file(), "noise.mp3");
   const fs::path speech = input(jfk_wav(), "speech.wav");
@@ -175,9 +175,11 @@ TEST_F(client_cli, ARefusedUploadPrintsTheServersReasonAndTheOtherFileStillSucce
   const std::string reason = api.submit(noise).json()["error"]["message"];
   ASSERT_FALSE(reason.empty());
 
-  const ProcessResult result = run_process(submit(server, {noise, speech}), 300);
+  const fs::path missing = dir_ / "missing.wav";
+  const ProcessResult result = run_process(submit(server, {noise, missing, speech}), 300);
   EXPECT_EQ(result.exit_code, 1) << result.err;
   EXPECT_TRUE(contains(result.err, "error: " + noise.string() + ": " + reason)) << result.err;
+  EXPECT_TRUE(contains(result.err, "error: " + missing.string() + ": cannot read the file")) << result.err;
   EXPECT_EQ(file_text(dir_ / "speech.txt"), transcript(api, job_named(api, "speech.wav"), "txt"));
   EXPECT_FALSE(fs::exists(dir_ / "noise.txt"));
 }
