@@ -132,13 +132,21 @@ export function formatSeconds(seconds) {
   return h ? h + ":" + String(m).padStart(2, "0") + ":" + rest : m + ":" + rest;
 }
 
+// Sizes as the server's limits are given (1M = 1024 * 1024 bytes).
 export function formatBytes(bytes) {
   const units = ["bytes", "KB", "MB", "GB", "TB"];
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
     unit += 1;
   }
-  return (unit ? value.toFixed(value < 10 ? 1 : 0) : String(value)) + " " + units[unit];
+  const shown = unit && value < 10 ? value.toFixed(1).replace(/\.0$/, "") : String(Math.round(value));
+  return shown + " " + units[unit];
+}
+
+export function formatDuration(seconds) {
+  if (seconds >= 3600 && seconds % 3600 === 0) return seconds / 3600 + " h";
+  if (seconds >= 60 && seconds % 60 === 0) return seconds / 60 + " min";
+  return formatSeconds(seconds);
 }

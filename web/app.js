@@ -2,8 +2,8 @@
 // the server can do), the job list with its live events, the transcript
 // player and the workers view. Each part is its own module beside this one.
 
-import { apiKey, clearMessageOnActions, formatBytes, formatSeconds, saveApiKey, showMessage } from "./api.js";
-import { clearJobs, followEvents, loadJobs, upsertJob } from "./jobs.js";
+import { apiKey, clearMessageOnActions, formatBytes, formatDuration, saveApiKey, showMessage } from "./api.js";
+import { clearJobs, followEvents, jobs, loadJobs, upsertJob } from "./jobs.js";
 import { loadCapabilities, wireOptions } from "./options.js";
 import { setUpPlayer } from "./player.js";
 import { setUpUploads } from "./upload.js";
@@ -16,7 +16,7 @@ async function setUpForm() {
   if (capabilities && capabilities.max_upload_bytes) {
     limit.textContent =
       "Files up to " + formatBytes(capabilities.max_upload_bytes) +
-      (capabilities.max_media_seconds ? ", " + formatSeconds(capabilities.max_media_seconds) + " long" : "") + ".";
+      (capabilities.max_media_seconds ? " and " + formatDuration(capabilities.max_media_seconds) + " long" : "") + ".";
   }
 }
 
@@ -43,7 +43,8 @@ function setUpKeyForm() {
 
 clearMessageOnActions();
 setUpKeyForm();
-setUpUploads(upsertJob);
+// The live events may have brought the job (and its newer state) first.
+setUpUploads((job) => jobs.has(job.id) || upsertJob(job));
 setUpPlayer();
 setUpWorkers();
 start();

@@ -256,6 +256,7 @@ function handleEvent(event) {
     if (!isActive(data.state)) fetchJob(data.job);
   } else if (data.type === "progress") {
     job.progress = data.progress;
+    if (job.state === "queued") job.state = "processing";
   } else if (data.type === "segment") {
     addLiveSegment(entry, data.segment);
   } else if (data.type === "error") {

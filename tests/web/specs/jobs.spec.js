@@ -9,6 +9,10 @@ import { expect, getJson, jobRow, screenshot, submitJob, test, waitForState } fr
 
 const assets = testAssets();
 
+test.describe("a running job", () => {
+  // Chunks of 30 s (the shortest), so segments come while the job runs on any engine.
+  test.use({ serveOptions: { args: ["--chunk-length", "30s"] } });
+
 test("a running job shows its segments live; cancel keeps it; retry with another model completes it", async ({ page, serve }) => {
   await page.goto("/");
   await expect(page.locator("#live")).toHaveText("live");
@@ -50,6 +54,7 @@ test("a running job shows its segments live; cancel keeps it; retry with another
   await expect(job.locator(".state")).toHaveText("completed", { timeout: 30000 });
   expect((await getJson(serve, "v1/jobs/" + id)).request.model).toBe("test");
   await expect(job.locator(".meta")).toContainText("model test");
+});
 });
 
 test("a finished job has one download per format, each giving what the API gives", async ({ page, serve }) => {

@@ -43,7 +43,7 @@ async function dropFiles(page, target, files) {
 test("two files dropped anywhere on the page upload side by side, each with its own progress", async ({ page }) => {
   await page.goto("/");
   await expect(page.locator("#jobs-panel")).toHaveAttribute("aria-busy", "false");
-  const cdp = await throttleUploads(page, 1000 * 1000);
+  const cdp = await throttleUploads(page, 300 * 1000);
   // Dropped on the job list, not on the upload form: anywhere works.
   await dropFiles(page, "#jobs-panel", [assets.mediumWav, assets.shortWav]);
   await expect(page.locator("#drop-overlay")).toBeHidden();
@@ -52,10 +52,10 @@ test("two files dropped anywhere on the page upload side by side, each with its 
   await expect(rows.nth(0).locator(".upload-name")).toHaveText("speech-40s.wav");
   await expect(rows.nth(1).locator(".upload-name")).toHaveText("speech-11s.wav");
 
-  // The 1.3 MB file takes over a second at 1 MB/s: its bar moves part way.
+  // The 1.3 MB file takes seconds at 300 KB/s: its bar is seen part way.
   const bar = rows.nth(0).locator("progress");
-  await expect.poll(() => bar.evaluate((p) => p.value), { timeout: 5000 }).toBeGreaterThan(0.05);
-  expect(await bar.evaluate((p) => p.value)).toBeLessThan(1);
+  await expect.poll(() => bar.evaluate((p) => p.value > 0.02 && p.value < 0.98), { timeout: 5000 }).toBe(true);
+  await expect(rows.nth(0).locator(".upload-status")).toHaveText("Uploading\u2026");
   await screenshot(page.locator("main"), "upload-two-files");
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
@@ -113,10 +113,10 @@ test.describe("a server with a small upload limit", () => {
       if (request.method() === "POST") posts.push(request.url());
     });
     await page.goto("/");
-    await expect(page.locator("#upload-limit")).toHaveText(/Files up to 1(\.0)? MB/);
+    await expect(page.locator("#upload-limit")).toHaveText(/Files up to 1 MB/);
     await page.locator("#file").setInputFiles([assets.mediumWav, assets.shortWav]);
     const rows = page.locator(".upload");
-    await expect(rows.nth(0).locator(".upload-status")).toHaveText(/Too large: this server takes files up to 1(\.0)? MB/);
+    await expect(rows.nth(0).locator(".upload-status")).toHaveText(/Too large: this server takes files up to 1 MB\./);
     // The small file beside it still goes.
     await expect(rows.nth(1).locator(".upload-status")).toHaveText("Queued.");
     expect(posts).toHaveLength(1);
