@@ -3,6 +3,7 @@
 // segments and play and pause; search marks the matches; copy gives the
 // text; the waveform marks the segments.
 
+import fs from "node:fs";
 import { testAssets } from "../support/assets.js";
 import { expect, getJson, jobRow, screenshot, submitJob, test, waitForState } from "../support/fixtures.js";
 
@@ -118,4 +119,28 @@ test("a word with its own time seeks there when clicked", async ({ page, serve }
   expect(index).toBeGreaterThanOrEqual(0);
   await page.locator(`#transcript .segment[data-index="${index}"] .word`).first().click();
   await expect.poll(async () => (await playerState(page)).time).toBeCloseTo(segments[index].words[0].start, 2);
+});
+
+test("a video upload plays in a video element", async ({ page, serve }) => {
+  test.skip(!fs.existsSync(assets.video), "no ffmpeg to make the WebM with");
+  const id = await submitJob(serve, assets.video, { model: "test" });
+  await waitForState(serve, id, ["completed"]);
+  await page.goto("/");
+  await jobRow(page, id).getByRole("button", { name: "Open the transcript of clip.webm" }).click();
+  const video = page.locator("#player video");
+  await expect(video).toHaveCount(1);
+  await expect.poll(() => video.evaluate((v) => v.readyState)).toBeGreaterThanOrEqual(1);
+  expect(await video.evaluate((v) => v.videoWidth)).toBe(160);
+});
+
+test.describe("a binary built without wavesurfer.js", () => {
+  test.use({ expectedConsoleErrors: [/status of 404/] });
+
+  test("plays and seeks without the waveform", async ({ page, serve }) => {
+    await page.route(/\/web\/wavesurfer[^/]*\.js$/, (route) => route.fulfill({ status: 404, body: "" }));
+    const { segments } = await openFinishedTranscript(page, serve);
+    await page.locator('#transcript .segment[data-index="1"]').click();
+    await expect.poll(async () => (await playerState(page)).time).toBeCloseTo(segments[1].start, 2);
+    await expect(page.locator("#waveform")).toBeHidden();
+  });
 });

@@ -18,6 +18,7 @@ export function testAssets() {
     mediumWav: path.join(cacheDir, "speech-40s.wav"),
     longWav: path.join(cacheDir, "speech-120s.wav"),
     notMedia: path.join(cacheDir, "notes.txt"),
+    video: path.join(cacheDir, "clip.webm"),  // only where ffmpeg is installed
   };
 }
 
@@ -100,4 +101,18 @@ export function makeTestAssets() {
   fs.writeFileSync(assets.mediumWav, wavFile(speechOfLength(clip, 40)));
   fs.writeFileSync(assets.longWav, wavFile(speechOfLength(clip, 120)));
   fs.writeFileSync(assets.notMedia, "These are notes, not audio.\n".repeat(50));
+  makeVideo(assets.shortWav, assets.video);
+}
+
+// A small WebM (a plain picture with the speech) for the video player,
+// made with the ffmpeg command when there is one.
+function makeVideo(audio, file) {
+  if (isFresh(file, audio)) return;
+  try {
+    execFileSync("ffmpeg", ["-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+      "-f", "lavfi", "-i", "color=c=blue:s=160x90:r=10", "-i", audio, "-shortest",
+      "-c:v", "libvpx", "-b:v", "50k", "-c:a", "libopus", "-b:a", "24k", file], { stdio: "pipe" });
+  } catch (error) {
+    fs.rmSync(file, { force: true });  // the video test says it is skipped
+  }
 }
