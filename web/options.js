@@ -57,9 +57,12 @@ function refill(select, options, fallback) {
   select.disabled = options.length < 2;
 }
 
-// Wires the selects named engine, model, language and task inside `form`;
+// Puts the engine, model, language and task selects into `form` (where its
+// .option-fields is) and wires them;
 // `initial` is a job's request (for retry) or empty (the server's defaults).
 export function wireOptions(form, initial = {}) {
+  const slot = form.querySelector(".option-fields");
+  if (!slot.children.length) slot.append(document.getElementById("options-template").content.cloneNode(true));
   const engine = form.elements.engine;
   const model = form.elements.model;
   const language = form.elements.language;
