@@ -265,6 +265,19 @@ function handleEvent(event) {
   render(entry);
 }
 
+// EventSource gives up on an error status (a 401, a 503 while the server
+// starts): try again later, unless the key is what is wrong (saving
+// another key starts the stream anew).
+async function reconnectUnlessRefused() {
+  if (!source || source.readyState !== EventSource.CLOSED) return;
+  try {
+    await api("v1/jobs?limit=1");
+  } catch (error) {
+    if (error.status === 401) return;
+  }
+  followEvents();
+}
+
 export function followEvents() {
   if (source) source.close();
   source = new EventSource(withToken("v1/events"));
@@ -284,6 +297,6 @@ export function followEvents() {
     const closed = source.readyState === EventSource.CLOSED;
     live.textContent = closed ? (apiKey() ? "offline" : "offline: needs an API key") : "reconnecting\u2026";
     live.classList.remove("on");
-    if (closed) setTimeout(() => source && source.readyState === EventSource.CLOSED && followEvents(), 5000);
+    if (closed) setTimeout(reconnectUnlessRefused, 5000);
   });
 }

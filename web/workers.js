@@ -38,7 +38,7 @@ function renderWorkers(data) {
       const row = document.createElement("tr");
       const beat = worker.last_beat ? formatSeconds(now - worker.last_beat) + " ago" : "";
       row.append(
-        cell("td", worker.host ? worker.host + " \u00b7 " + String(worker.id).slice(0, 8) : String(worker.id)),
+        cell("td", String(worker.id) + (worker.host && !String(worker.id).startsWith(worker.host) ? " on " + worker.host : "")),
         cell("td", (worker.busy ?? 0) + " / " + (worker.slots ?? 0)),
         cell("td", (worker.engines || []).join(", ")),
         cell("td", (worker.jobs || []).map(jobLabel).join(", ") || "idle"),
