@@ -23,7 +23,7 @@ test("a running job shows its segments live; cancel keeps it; retry with another
   await expect(job).toHaveCount(1);
   const id = await job.getAttribute("data-id");
 
-  await expect(job.locator(".state")).toHaveText(/processing \d+ %/, { timeout: 20000 });
+  await expect(job.locator(".state")).toHaveText(/processing \d+ %/, { timeout: 30000 });
   await expect(job.locator(".segments li").first()).toBeVisible({ timeout: 30000 });
   // Downloads are for finished jobs only.
   await expect(job.locator(".downloads")).toBeHidden();
