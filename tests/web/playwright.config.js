@@ -17,7 +17,7 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     headless: true,
-    viewport: { width: 1000, height: 800 },
+    viewport: { width: 840, height: 800 },
     acceptDownloads: true,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",

@@ -31,6 +31,7 @@ test("the API key flow: none, a wrong one, the right one", async ({ page, serve 
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.locator(`.job[data-id="${id}"]`)).toHaveCount(1);
   await expect(message).not.toHaveText(/API key/);
+  await expect(message).toBeHidden({ timeout: 6000 });  // "Key saved." goes by itself
   await expect(page.locator("#live")).toHaveText("live");
   await expect(page.locator(`.job[data-id="${id}"] .state`)).toHaveText("completed");
 
