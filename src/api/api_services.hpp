@@ -43,6 +43,9 @@ struct ApiServices {
   int max_queued_per_key = 0;
   // Longest audio an upload may hold (the probe's duration); 0: no cap.
   double max_media_seconds = 0;
+  // The largest upload the server reads (for GET /v1/capabilities; the
+  // dispatcher enforces it).
+  std::uint64_t max_upload_bytes = 0;
 };
 
 // The route groups, each in its own file.
@@ -50,6 +53,8 @@ void add_job_routes(Router& router, ApiServices& services);      // jobs_routes.
 void add_event_routes(Router& router, ApiServices& services);    // event_routes.cpp
 void add_openai_routes(Router& router, ApiServices& services);   // openai_routes.cpp
 void add_system_routes(Router& router, ApiServices& services);   // system_routes.cpp
+// GET /v1/capabilities and OpenAI's GET /v1/models.
+void add_capability_routes(Router& router, ApiServices& services);  // capability_routes.cpp
 // GET /openapi.json, /docs (Swagger UI) and / (the web page).
 void add_docs_routes(Router& router);                            // docs_routes.cpp
 

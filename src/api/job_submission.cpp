@@ -10,6 +10,7 @@
 #include "engine/engine.hpp"
 #include "media/audio_decoder.hpp"
 #include "api/openai_request.hpp"
+#include "api/server_capabilities.hpp"
 #include "queue/outbox.hpp"
 #include "worker/job_runner.hpp"
 #include "util/error.hpp"
@@ -141,16 +142,17 @@ JobRequest parse_job_fields(const HttpRequest& request) {
   return job;
 }
 
-namespace {
-
-// A job that could never run is refused now, not failed after queueing.
-// Only what an engine cannot do with any model is known here: a model's own
-// limits (an English-only one asked for French) depend on a file only
-// workers load.
-void refuse_what_cannot_run(const ApiServices& services, const JobRequest& job_request) {
-  const std::string& engine = job_request.engine.empty() ? services.default_engine : job_request.engine;
+// A job that could never run is refused now, not failed after queueing:
+// what the engine cannot do with any model, then what this server's
+// engines and models cannot (an English-only model asked for French).
+void refuse_what_cannot_run(ApiServices& services, const JobRequest& job_request) {
+  const ServerCapabilities capabilities = server_capabilities(services);
+  const std::string& engine = job_request.engine.empty() ? capabilities.default_engine : job_request.engine;
   check_engine_options(engine, engine_options_for(job_request, 1));
+  check_request_fits(capabilities, job_request);
 }
+
+namespace {
 
 // One API key filling the queue would make everyone else wait behind it.
 void refuse_over_queue_share(ApiServices& services, const std::string& owner) {

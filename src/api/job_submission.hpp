@@ -16,6 +16,10 @@ namespace soundscripter {
 // prompt), every problem reported at once as Error(invalid_argument).
 JobRequest parse_job_fields(const HttpRequest& request);
 
+// Throws Error(invalid_argument) saying why when the request names what
+// this server cannot run (an engine, model, language or task).
+void refuse_what_cannot_run(ApiServices& services, const JobRequest& job_request);
+
 // Throws Error: invalid_argument/empty_input for a missing or empty file,
 // unsupported_media/no_audio_stream/corrupt_media from the probe.
 Job submit_job(ApiServices& services, HttpRequest& request, JobRequest job_request,

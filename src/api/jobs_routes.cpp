@@ -1,12 +1,15 @@
-// /v1/jobs: submit, list, show, cancel-and-delete, retry, transcript, media.
+// /v1/jobs: submit, list, show, cancel, delete, retry, transcript, media.
 #include <spdlog/spdlog.h>
 
 #include "api/api_services.hpp"
 #include "api/job_submission.hpp"
 #include "api/media_range.hpp"
 #include "api/router.hpp"
+#include "api/retry_request.hpp"
 #include "api/service_metrics.hpp"
 #include "api/transcript_download.hpp"
+#include "jobs/job_request_json.hpp"
+#include "jobs/partial_transcript.hpp"
 #include "queue/outbox.hpp"
 #include "util/error.hpp"
 
@@ -64,9 +67,30 @@ HttpResponse delete_job(ApiServices& services, HttpRequest& request) {
   return json_response(200, {{"id", job.id}, {"deleted", true}});
 }
 
+// Stops a waiting or running job and keeps it, cancelled, with what was
+// transcribed so far; it can be retried or deleted later.
+HttpResponse cancel_job_keeping_it(ApiServices& services, HttpRequest& request) {
+  Job job = visible_job(services, request, request.path_params.at("id"));
+  if (job.state != JobState::cancelled && !cancel_job(services, job.id, nlohmann::json::object())) {
+    auto now = services.store.get(job.id);
+    const JobState state = now ? now->state : job.state;
+    if (state != JobState::cancelled) {
+      throw Error(ErrorCode::conflict, "job " + job.id + " is " + std::string(to_string(state)) +
+                                           "; only queued or processing jobs can be cancelled");
+    }
+  }
+  spdlog::info("job {} cancelled", job.id);
+  return json_response(200, to_json(services.store.get(job.id).value_or(job)));
+}
+
 HttpResponse retry_job(ApiServices& services, HttpRequest& request) {
   Job job = visible_job(services, request, request.path_params.at("id"));
-  if (!services.store.transition(job.id, {JobState::failed, JobState::cancelled}, JobState::queued)) {
+  const JobRequest retried = retry_request(job.request, request.body);
+  const bool changed = job_request_to_json(retried) != job_request_to_json(job.request);
+  if (changed) refuse_what_cannot_run(services, retried);
+  const std::vector<JobState> from{JobState::failed, JobState::cancelled};
+  if (!(changed ? services.store.requeue_with_request(job.id, from, retried)
+                : services.store.transition(job.id, from, JobState::queued))) {
     throw Error(ErrorCode::conflict, "job " + job.id + " is " + std::string(to_string(job.state)) +
                                          "; only failed or cancelled jobs can be retried");
   }
@@ -80,13 +104,21 @@ HttpResponse retry_job(ApiServices& services, HttpRequest& request) {
 
 HttpResponse get_transcript(ApiServices& services, HttpRequest& request) {
   Job job = visible_job(services, request, request.path_params.at("id"));
+  const std::string format = request.query_value("format").value_or("json");
+  if (job.state == JobState::cancelled) {
+    auto so_far = transcript_so_far(services.store, job);
+    if (!so_far) {
+      throw Error(ErrorCode::conflict, "job " + job.id + " was cancelled before any speech was transcribed");
+    }
+    return transcript_download(*so_far, job, format);
+  }
   if (job.state != JobState::completed) {
     throw Error(ErrorCode::conflict, "job " + job.id + " is " + std::string(to_string(job.state)) +
                                          "; the transcript is there once it is completed");
   }
   auto transcript = services.store.result(job.id);
   if (!transcript) throw Error(ErrorCode::internal, "job " + job.id + " has no stored result");
-  return transcript_download(*transcript, job, request.query_value("format").value_or("json"));
+  return transcript_download(*transcript, job, format);
 }
 
 HttpResponse get_media(ApiServices& services, HttpRequest& request) {
@@ -120,7 +152,8 @@ void add_job_routes(Router& router, ApiServices& services) {
                 return json_response(200, to_json(visible_job(services, request, request.path_params.at("id"))));
               }});
   router.add({"DELETE", "/v1/jobs/{id}", "jobs.delete", BodyKind::none, true, bind(delete_job)});
-  router.add({"POST", "/v1/jobs/{id}/retry", "jobs.retry", BodyKind::none, true, bind(retry_job)});
+  router.add({"POST", "/v1/jobs/{id}/cancel", "jobs.cancel", BodyKind::none, true, bind(cancel_job_keeping_it)});
+  router.add({"POST", "/v1/jobs/{id}/retry", "jobs.retry", BodyKind::buffered, true, bind(retry_job)});
   router.add({"GET", "/v1/jobs/{id}/transcript", "jobs.transcript", BodyKind::none, true, bind(get_transcript)});
   router.add({"GET", "/v1/jobs/{id}/media", "jobs.media", BodyKind::none, true, bind(get_media)});
   router.add({"GET", "/v1/worker/jobs/{id}/media", "worker.media", BodyKind::none, false,

@@ -41,14 +41,32 @@ void add_system_routes(Router& router, ApiServices& services) {
                 return json_response(down.empty() ? 200 : 503, body);
               }});
 
+  // The live workers (in this process or elsewhere) with the jobs they
+  // run, the queue's depth by priority, and jobs completed lately.
   router.add({"GET", "/v1/workers", "workers.list", BodyKind::none, true, [&services](HttpRequest&) {
-                const double since =
-                    unix_now() - std::chrono::duration<double>(kWorkerGoneAfter).count();
+                const double now = unix_now();
+                const double since = now - std::chrono::duration<double>(kWorkerGoneAfter).count();
                 nlohmann::json workers = nlohmann::json::array();
                 for (const auto& worker : services.store.live_workers(since)) {
                   workers.push_back(to_json(worker));
                 }
-                return json_response(200, {{"workers", workers}});
+                nlohmann::json by_priority = nlohmann::json::object();
+                std::int64_t queued = 0;
+                for (const auto& [priority, count] : services.store.count_queued_by_priority()) {
+                  by_priority[std::to_string(priority)] = count;
+                  queued += count;
+                }
+                std::int64_t processing = 0;
+                for (const auto& [state, count] : services.store.count_by_state()) {
+                  if (state == JobState::processing) processing = count;
+                }
+                return json_response(200, {{"workers", workers},
+                                           {"queue", {{"queued", queued},
+                                                      {"processing", processing},
+                                                      {"by_priority", by_priority}}},
+                                           {"completed_last_minute", services.store.count_completed_since(now - 60)},
+                                           {"completed_last_10_minutes",
+                                            services.store.count_completed_since(now - 600)}});
               }});
 
   // Keyed like the API when the server has keys: series names and job

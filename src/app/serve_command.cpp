@@ -158,11 +158,13 @@ int run_serve(const ServeCommandLine& command_line) {
   services.backend_names = {{"store", backends.store_name},
                             {"queue", backends.queue_name},
                             {"events", backends.bus_name}};
+  services.max_upload_bytes = config.max_upload_size;
   Router router;
   add_job_routes(router, services);
   add_event_routes(router, services);
   add_openai_routes(router, services);
   add_system_routes(router, services);
+  add_capability_routes(router, services);
   add_docs_routes(router);
   DispatcherOptions dispatch;
   dispatch.max_upload_bytes = config.max_upload_size;

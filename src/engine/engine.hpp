@@ -81,6 +81,13 @@ bool is_known_language(const std::string& code);
 // OpenAI's verbose_json spells it; the code itself when Whisper has none.
 std::string language_name(const std::string& code);
 
+// The language codes the engine can be asked for with a model that is
+// multilingual or not (whisper: every whisper.cpp language, or "en"; parakeet:
+// v3's 25, or "en"; sphinx: "en"), "auto" not included; and whether it
+// translates. What the capabilities endpoint and the page offer.
+std::vector<std::string> engine_languages(const std::string& engine, bool multilingual);
+bool engine_translates(const std::string& engine, bool multilingual);
+
 // "whisper", "parakeet", "sphinx": what EngineSpec::engine may name.
 const std::vector<std::string>& engine_names();
 

@@ -46,6 +46,16 @@ std::string engine_for_model(const std::string& model) {
   return sniff_model_family(*path) == ModelFamily::parakeet ? "parakeet" : "whisper";
 }
 
+std::vector<std::string> engine_languages(const std::string& engine, bool multilingual) {
+  if (!multilingual || engine == "sphinx") return {"en"};
+  if (engine == "parakeet") return parakeet_languages();
+  return whisper_languages();
+}
+
+bool engine_translates(const std::string& engine, bool multilingual) {
+  return engine == "whisper" && multilingual;
+}
+
 void check_engine_options(const std::string& engine, const EngineOptions& options) {
   if (engine == "sphinx") check_sphinx_options(options);
   if (engine == "parakeet") check_parakeet_options(options);

@@ -227,6 +227,12 @@ class WhisperEngine final : public Engine {
 
 }  // namespace
 
+std::vector<std::string> whisper_languages() {
+  std::vector<std::string> codes;
+  for (int id = 0; id <= whisper_lang_max_id(); ++id) codes.emplace_back(whisper_lang_str(id));
+  return codes;
+}
+
 bool is_known_language(const std::string& code) {
   return !code.empty() && whisper_lang_id(code.c_str()) >= 0;
 }

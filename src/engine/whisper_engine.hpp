@@ -8,6 +8,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "engine/engine.hpp"
 
@@ -15,5 +17,8 @@ namespace soundscripter {
 
 // Throws Error(not_found) or Error(model_invalid) when the model does not load.
 std::unique_ptr<Engine> make_whisper_engine(const std::filesystem::path& model_path);
+
+// Every language code whisper.cpp knows ("en", "zh", "de", ...), in its order.
+std::vector<std::string> whisper_languages();
 
 }  // namespace soundscripter

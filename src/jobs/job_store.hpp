@@ -71,6 +71,11 @@ class JobStore {
   virtual bool transition(const std::string& id, std::vector<JobState> from, JobState to,
                           const std::string& error_code = {},
                           const std::string& error_message = {}) = 0;
+  // A retry with changed options: like transition(id, from, queued), and in
+  // the same step the job takes `request` and forgets its chunk plan and
+  // what was done of it (made with the old options) and its progress.
+  virtual bool requeue_with_request(const std::string& id, std::vector<JobState> from,
+                                    const JobRequest& request) = 0;
   virtual void set_progress(const std::string& id, double progress) = 0;
   virtual void set_media_duration(const std::string& id, double seconds) = 0;
 
@@ -143,6 +148,8 @@ class JobStore {
   virtual std::vector<std::pair<JobState, std::int64_t>> count_by_state() = 0;
   // Queued jobs per priority 0..9 (zeros included), for /metrics.
   virtual std::vector<std::pair<int, std::int64_t>> count_queued_by_priority() = 0;
+  // Jobs completed at or after `since` (the workers view's jobs per minute).
+  virtual std::int64_t count_completed_since(double since) = 0;
   // Runs beyond the first, of jobs and of chunks (a retry after a failure
   // that may pass, or a redelivery after a worker was lost), for /metrics.
   virtual std::int64_t reruns() = 0;

@@ -22,6 +22,7 @@
 
 #include <pqxx/pqxx>
 
+#include "jobs/job_request_json.hpp"
 #include "jobs/job_store.hpp"
 #include "jobs/postgres_connection_pool.hpp"
 #include "jobs/postgres_errors.hpp"
@@ -116,6 +117,23 @@ class PostgresJobStore final : public JobStore {
                        params, id, to, from, unix_now(), error_code, error_message);
                    return params.exec(transaction, sql).affected_rows() == 1;
                  });
+  }
+
+  bool requeue_with_request(const std::string& id, std::vector<JobState> from,
+                            const JobRequest& request) override {
+    if (from.empty()) return false;
+    const std::string text = dump_json(job_request_to_json(request));
+    return write("job " + id + ": requeue with new options", [&](pqxx::work& transaction) {
+      Params params;
+      const std::string sql = postgres::transition_sql(params, id, JobState::queued, from, unix_now(), {}, {});
+      if (params.exec(transaction, sql).affected_rows() != 1) return false;
+      Params update;
+      update.exec(transaction,
+                  "UPDATE jobs SET request = " + update.text(text) + " WHERE id = " + update.text(id));
+      Params forget;
+      forget.exec(transaction, "DELETE FROM chunks WHERE job = " + forget.text(id));
+      return true;
+    });
   }
 
   void set_progress(const std::string& id, double progress) override {
@@ -438,6 +456,15 @@ class PostgresJobStore final : public JobStore {
         }
       }
       return counts;
+    });
+  }
+
+  std::int64_t count_completed_since(double since) override {
+    return read("count completed jobs", [&](pqxx::nontransaction& transaction) {
+      Params params;
+      const auto rows = params.exec(transaction, "SELECT COUNT(*) FROM jobs WHERE state = 'completed' AND finished_at >= " +
+                                                     params.real(since));
+      return postgres::integer_field(rows[0][0]);
     });
   }
 

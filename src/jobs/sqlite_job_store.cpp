@@ -17,6 +17,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "jobs/job_request_json.hpp"
 #include "jobs/job_store.hpp"
 #include "jobs/schema_migrations.hpp"
 #include "jobs/sqlite_handles.hpp"
@@ -108,6 +109,19 @@ class SqliteJobStore final : public JobStore {
                   const std::string& error_code, const std::string& error_message) override {
     return locked("job " + id + ": transition to " + std::string(to_string(to)),
                   [&] { return transition_locked(id, from, to, error_code, error_message); });
+  }
+
+  bool requeue_with_request(const std::string& id, std::vector<JobState> from,
+                            const JobRequest& request) override {
+    const std::string text = dump_json(job_request_to_json(request));
+    return locked("job " + id + ": requeue with new options", [&] {
+      sqlite::Transaction transaction(db_.get());
+      if (!transition_locked(id, from, JobState::queued, {}, {})) return false;
+      prepare_("UPDATE jobs SET request = ?1 WHERE id = ?2").bind(1, text).bind(2, id).run();
+      prepare_("DELETE FROM chunks WHERE job = ?1").bind(1, id).run();
+      transaction.commit();
+      return true;
+    });
   }
 
   void set_progress(const std::string& id, double progress) override {
@@ -379,6 +393,14 @@ class SqliteJobStore final : public JobStore {
         if (priority >= 0 && priority <= 9) counts[static_cast<std::size_t>(priority)].second = select.integer(1);
       }
       return counts;
+    });
+  }
+
+  std::int64_t count_completed_since(double since) override {
+    return locked("count completed jobs", [&] {
+      auto select = prepare_("SELECT COUNT(*) FROM jobs WHERE state = 'completed' AND finished_at >= ?1");
+      select.bind(1, since);
+      return select.step() ? select.integer(0) : 0;
     });
   }
 

@@ -74,6 +74,15 @@ std::vector<fs::path> installed_model_files(const fs::path& dir) {
 
 }  // namespace
 
+std::vector<fs::path> installed_model_files() { return installed_model_files(models_dir()); }
+
+std::string model_name_of(const fs::path& file) {
+  std::string name = file.filename().string();
+  if (name.starts_with("ggml-")) name.erase(0, 5);
+  if (name.ends_with(".bin")) name.erase(name.size() - 4);
+  return name;
+}
+
 const std::vector<KnownModel>& known_models() {
   static const std::vector<KnownModel> models = {
       {"tiny", 77691713, "bd577a113a864445d4c299885e0cb97d4ba92b5f"},

@@ -35,6 +35,11 @@ const KnownModel* find_known_model(const std::string& name);
 // $XDG_DATA_HOME/soundscripter/models, else ~/.local/share/soundscripter/models.
 std::filesystem::path models_dir();
 
+// Every ggml-*.bin in models_dir(), by file name.
+std::vector<std::filesystem::path> installed_model_files();
+// "base.en" for ggml-base.en.bin.
+std::string model_name_of(const std::filesystem::path& file);
+
 // The file in models_dir() a name stands for: ggml-NAME.bin, else the first
 // installed variant of NAME; never a path elsewhere.
 std::optional<std::filesystem::path> installed_model_named(const std::string& name);

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <fstream>
 
+#include "models/parakeet_model_file.hpp"
+
 namespace soundscripter {
 namespace {
 
@@ -46,6 +48,20 @@ ModelFamily sniff_model_family(const std::filesystem::path& path) {
     return ModelFamily::whisper;
   }
   return ModelFamily::unknown;
+}
+
+ModelLanguages read_model_languages(const std::filesystem::path& path) {
+  ModelLanguages languages;
+  languages.family = sniff_model_family(path);
+  if (languages.family == ModelFamily::unknown) return languages;
+  std::ifstream in(path, std::ios::binary);
+  std::uint32_t magic = 0;
+  in.read(reinterpret_cast<char*>(&magic), sizeof magic);
+  in.read(reinterpret_cast<char*>(&languages.n_vocab), sizeof languages.n_vocab);  // the first hyperparameter of both
+  constexpr int kWhisperMultilingualVocab = 51865;
+  languages.multilingual = languages.family == ModelFamily::whisper ? languages.n_vocab >= kWhisperMultilingualVocab
+                                                                    : !is_english_only_parakeet(languages.n_vocab);
+  return languages;
 }
 
 }  // namespace soundscripter

@@ -18,4 +18,14 @@ std::string_view to_string(ModelFamily family);
 // unknown for a file that is neither (or cannot be read).
 ModelFamily sniff_model_family(const std::filesystem::path& path);
 
+// What the header says about the languages a model knows, without loading
+// it. Whisper is multilingual from 51865 tokens (whisper.cpp's own rule);
+// Parakeet is English-only up to 1024 pieces (v2), multilingual above (v3).
+struct ModelLanguages {
+  ModelFamily family = ModelFamily::unknown;
+  int n_vocab = 0;
+  bool multilingual = false;
+};
+ModelLanguages read_model_languages(const std::filesystem::path& path);
+
 }  // namespace soundscripter

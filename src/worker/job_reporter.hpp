@@ -33,6 +33,10 @@ class JobReporter {
     };
     Verdict verdict = Verdict::stale;
     int attempt = 0;   // with run: 1 for the first run
+    // With run, for a whole job: its options as they are now. A retry may
+    // have changed them since the ticket was made (and the old ticket may
+    // still be on the queue), so these win over the ticket's.
+    std::optional<JobRequest> request;
   };
   // The job starts: queued -> processing, or, for a redelivered message,
   // processing -> processing when the worker that held it stopped beating.

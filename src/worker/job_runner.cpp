@@ -122,9 +122,10 @@ std::optional<JobOutcome> split_into_chunks(const JobTicket& ticket, const std::
   return JobOutcome::split;
 }
 
-JobOutcome run_job_steps(const JobTicket& ticket, bool redelivered, JobRunnerContext& context,
+JobOutcome run_job_steps(const JobTicket& delivered, bool redelivered, JobRunnerContext& context,
                          std::stop_token outer_stop, const std::atomic<bool>& shutting_down,
                          JobRunReport& report) {
+  JobTicket ticket = delivered;
   const std::string& job_id = ticket.job_id;
   std::vector<std::pair<std::string, std::string>> log_fields{{"job", job_id}};
   if (ticket.chunk) log_fields.emplace_back("chunk", std::to_string(ticket.chunk->index));
@@ -137,6 +138,7 @@ JobOutcome run_job_steps(const JobTicket& ticket, bool redelivered, JobRunnerCon
     spdlog::info("redelivered while another live worker runs it; looking again later");
     return JobOutcome::held_elsewhere;
   }
+  if (start.request) ticket.request = *start.request;
   const int attempt = report.attempt = start.attempt;
   report.chunk = ticket.chunk.has_value();
   if (ticket.chunk) {

@@ -41,7 +41,8 @@ class StoreJobReporter final : public JobReporter {
     if (!store_.transition(job_id, from, JobState::processing)) return {Start::Verdict::stale, 0};
     events_.state(job_id, JobState::processing);
     auto job = store_.get(job_id);
-    return {Start::Verdict::run, job ? job->attempts : 1};
+    if (!job) return {Start::Verdict::run, 1};
+    return {Start::Verdict::run, job->attempts, job->request};
   }
 
   void progress(const std::string& job_id, double fraction) override {

@@ -739,3 +739,51 @@ TEST_P(job_store_contract, EventsOfEveryJobHavePositionsInTheOrderTheyWereWritte
 
 }  // namespace
 }  // namespace soundscripter
+
+namespace soundscripter {
+namespace {
+
+TEST_P(job_store_contract, ARetryWithNewOptionsTakesTheRequestAndForgetsTheOldChunks) {
+  auto store = open();
+  store->create(make_job("j_1", 1));
+  store->transition("j_1", {JobState::queued}, JobState::processing);
+  store->split_job("j_1", {{0, 10}, {10, 10}});
+  store->set_progress("j_1", 0.5);
+  JobRequest changed;
+  changed.language = "de";
+  changed.engine = "sphinx";
+  changed.translate = true;
+  // Compare and set: a running job is not retried.
+  EXPECT_FALSE(store->requeue_with_request("j_1", {JobState::failed, JobState::cancelled}, changed));
+  EXPECT_EQ(store->get("j_1")->request.language, "auto");
+  EXPECT_EQ(store->chunks("j_1").size(), 2u);
+
+  store->transition("j_1", {JobState::processing}, JobState::failed, "corrupt_media", "bad");
+  EXPECT_TRUE(open()->requeue_with_request("j_1", {JobState::failed, JobState::cancelled}, changed));
+  const Job job = *store->get("j_1");
+  EXPECT_EQ(job.state, JobState::queued);
+  EXPECT_EQ(job.request.language, "de");
+  EXPECT_EQ(job.request.engine, "sphinx");
+  EXPECT_TRUE(job.request.translate);
+  EXPECT_EQ(job.progress, 0);
+  EXPECT_TRUE(job.error_code.empty());
+  EXPECT_TRUE(store->chunks("j_1").empty());
+  EXPECT_FALSE(store->requeue_with_request("missing", {JobState::failed}, changed));
+}
+
+TEST_P(job_store_contract, CountsJobsCompletedSinceATime) {
+  auto store = open();
+  for (const char* id : {"j_1", "j_2", "j_3"}) {
+    store->create(make_job(id, 1));
+    store->transition(id, {JobState::queued}, JobState::processing);
+  }
+  const double before = unix_now() - 1;
+  store->transition("j_1", {JobState::processing}, JobState::completed);
+  store->transition("j_2", {JobState::processing}, JobState::completed);
+  store->transition("j_3", {JobState::processing}, JobState::failed, "internal", "x");
+  EXPECT_EQ(open()->count_completed_since(before), 2);
+  EXPECT_EQ(store->count_completed_since(unix_now() + 60), 0);
+}
+
+}  // namespace
+}  // namespace soundscripter

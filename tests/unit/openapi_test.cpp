@@ -45,6 +45,7 @@ class openapi_document : public ::testing::Test {
     add_event_routes(router_, services_);
     add_openai_routes(router_, services_);
     add_system_routes(router_, services_);
+    add_capability_routes(router_, services_);
     add_docs_routes(router_);
   }
 
@@ -99,13 +100,16 @@ TEST_F(openapi_document, PublicRoutesAndOnlyThoseNeedNoKey) {
   }
 }
 
-TEST_F(openapi_document, UploadRoutesDocumentTheirMultipartForm) {
+TEST_F(openapi_document, RoutesWithABodyDocumentIt) {
   for (const auto& route : router_.routes()) {
     const nlohmann::json& op = operation(route);
     if (route.body == BodyKind::multipart) {
       ASSERT_TRUE(op.contains("requestBody")) << route.pattern;
       const auto& schema = op.at("requestBody").at("content").at("multipart/form-data").at("schema");
       ASSERT_TRUE(schema.contains("$ref")) << route.pattern;
+    } else if (route.body == BodyKind::buffered) {
+      ASSERT_TRUE(op.contains("requestBody")) << route.pattern;
+      EXPECT_TRUE(op.at("requestBody").at("content").contains("application/json")) << route.pattern;
     } else {
       EXPECT_FALSE(op.contains("requestBody")) << route.method << " " << route.pattern;
     }
