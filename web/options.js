@@ -25,7 +25,7 @@ function languageLabel(code) {
   if (code === "auto") return "detect";
   try {
     const name = languageNames && languageNames.of(code);
-    return name && name !== code ? code + " \u2013 " + name : code;
+    return name && name !== code ? name + " (" + code + ")" : code;
   } catch (ignored) {
     return code;
   }
@@ -73,8 +73,13 @@ export function wireOptions(form, initial = {}) {
     const chosenModel = capabilities && capabilities.models.find((m) => m.name === model.value && m.engine === engine.value);
     const chosenEngine = engineOf(engine.value);
     const source = chosenModel && chosenModel.languages && chosenModel.languages.length ? chosenModel : chosenEngine;
-    const codes = source ? source.languages : ["auto"];
-    refill(language, codes.map((code) => [code, languageLabel(code)]), codes.includes("auto") ? "auto" : codes[0]);
+    // Detection ("auto") works wherever there is more than one language to
+    // tell apart; the rest in the order of their names.
+    const known = source ? source.languages.filter((code) => code !== "auto") : [];
+    const detects = !source || known.length > 1 || (chosenModel && chosenModel.multilingual);
+    const options = known.map((code) => [code, languageLabel(code)]).sort((a, b) => a[1].localeCompare(b[1]));
+    if (detects) options.unshift(["auto", languageLabel("auto")]);
+    refill(language, options, detects || !options.length ? "auto" : options[0][0]);
     const translates = chosenModel ? chosenModel.translate : chosenEngine ? chosenEngine.translate : !capabilities;
     translateOption.disabled = !translates;
     translateOption.hidden = !translates;

@@ -70,6 +70,24 @@ test("two files dropped anywhere on the page upload side by side, each with its 
 test("files picked with the file input upload with the options chosen in the form", async ({ page, serve }) => {
   await page.goto("/");
   await expect(page.locator('select[name="model"] option')).not.toHaveCount(0);
+  // What this server can run (its GET v1/capabilities), and nothing else.
+  const capabilities = await (await fetch(serve.baseURL + "v1/capabilities")).json();
+  const engine = page.locator('select[name="engine"]');
+  await expect(engine.locator("option")).toHaveCount(capabilities.engines.length);
+  await expect(engine).toHaveValue(capabilities.default_engine);
+  await expect(page.locator('select[name="model"] option:checked')).toHaveText("test (default)");
+  await expect(page.locator('select[name="language"]')).toHaveValue("auto");
+  const translate = page.locator('select[name="task"] option[value="translate"]');
+  if (capabilities.engines.some((e) => e.name === "sphinx")) {
+    // PocketSphinx here knows English only and does not translate.
+    await engine.selectOption("sphinx");
+    await expect(page.locator('select[name="language"] option')).toHaveCount(1);
+    await expect(page.locator('select[name="language"]')).toHaveValue("en");
+    await expect(translate).toBeDisabled();
+    await expect(page.locator('select[name="model"]')).toBeDisabled();
+    await engine.selectOption("whisper");
+  }
+  await expect(translate).toBeEnabled();
   await page.locator('select[name="model"]').selectOption("test");
   await page.locator('select[name="language"]').selectOption("de");
   await page.locator("#file").setInputFiles([assets.shortWav, assets.mediumWav]);
