@@ -2,6 +2,8 @@
 #include <charconv>
 #include <optional>
 
+#include <algorithm>
+
 #include "api/api_services.hpp"
 #include "api/job_submission.hpp"
 #include "api/router.hpp"
@@ -25,30 +27,39 @@ std::int64_t resume_after(const HttpRequest& request) {
   throw Error(ErrorCode::invalid_argument, "Last-Event-ID '" + *value + "' is not an event id of this job");
 }
 
-// Whether the client has already seen the job end: its last state event
-// is final and no later than the one the client resumes after.
-bool ended_before(JobStore& store, const std::string& job, std::int64_t after_seq) {
-  if (after_seq <= 0) return false;
+// Where the job's stream stands for a client resuming after `after_seq`.
+struct JobStreamStart {
+  bool ended_before = false;       // the client has seen the job's final state
+  std::int64_t replay_after = 0;   // where the replay starts
+};
+
+// A retried job's earlier runs ended in a final state too: a client
+// following the job is shown its latest run, from the retry on, so the
+// stream ends with that run and not the first.
+JobStreamStart job_stream_start(JobStore& store, const std::string& job, std::int64_t after_seq) {
   std::string last_state;
   std::int64_t last_state_seq = 0;
+  std::int64_t retried_at = 0;
   for (const auto& event : store.events_after(job, 0)) {
     if (event.type != "state") continue;
     last_state = event.data.value("state", std::string());
     last_state_seq = event.seq;
+    if (last_state == "queued" && event.data.value("retry", false)) retried_at = event.seq;
   }
   const bool ended = last_state == "completed" || last_state == "failed" || last_state == "cancelled";
-  return ended && last_state_seq <= after_seq;
+  return {after_seq > 0 && ended && last_state_seq <= after_seq, std::max(after_seq, retried_at - 1)};
 }
 
 HttpResponse job_events(ApiServices& services, HttpRequest& request) {
   Job job = visible_job(services, request, request.path_params.at("id"));
   SseFeed::Options options;
   options.replay.job = job.id;
-  options.replay.after_seq = resume_after(request);
+  const JobStreamStart start = job_stream_start(services.store, job.id, resume_after(request));
+  options.replay.after_seq = start.replay_after;
   // An EventSource reconnects whenever a stream ends, sending the last id
   // it saw: after the final state there is nothing more to wait for, and
   // 204 is what tells an EventSource to stop reconnecting.
-  if (ended_before(services.store, job.id, options.replay.after_seq)) {
+  if (start.ended_before) {
     HttpResponse done;
     done.status = 204;
     return done;

@@ -20,6 +20,7 @@ int app_main(int argc, char** argv) {
   register_serve_command(app);
   register_worker_command(app);
   register_jobs_command(app);
+  register_submit_command(app);
 
   try {
     app.parse(argc, argv);

@@ -13,6 +13,9 @@ void register_models_command(CLI::App& app);      // models_command.cpp
 void register_serve_command(CLI::App& app);       // serve_command.cpp
 void register_worker_command(CLI::App& app);      // worker_command.cpp
 void register_jobs_command(CLI::App& app);        // jobs_command.cpp
+void register_submit_command(CLI::App& app);      // submit_command.cpp
+// jobs list|show|cancel|delete|download, on a running server.
+void add_remote_jobs_commands(CLI::App& jobs);    // remote_jobs_command.cpp
 
 // The exit status the command that ran asked for (0 by default).
 int command_exit_status();

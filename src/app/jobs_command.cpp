@@ -3,6 +3,9 @@
 // jobs) back to work. Each failed job goes back to `queued` in the store,
 // with an event saying why, then its message back onto the jobs queue;
 // messages that are not job tickets stay where they are.
+//
+// `jobs list|show|cancel|delete|download` talk to a running server instead;
+// they live in remote_jobs_command.cpp.
 #include <cstdio>
 
 #include <spdlog/spdlog.h>
@@ -50,8 +53,9 @@ int requeue_dead(const ServeCommandLine& command_line) {
 }  // namespace
 
 void register_jobs_command(CLI::App& app) {
-  auto* jobs = app.add_subcommand("jobs", "Administer the job queue (distributed mode)");
+  auto* jobs = app.add_subcommand("jobs", "Manage the jobs on a server, and the job queue (distributed mode)");
   jobs->require_subcommand(1);
+  add_remote_jobs_commands(*jobs);
   auto* requeue = jobs->add_subcommand(
       "requeue-dead", "Put the jobs in RabbitMQ's dead-letter queue back to work");
   auto command_line = std::make_shared<ServeCommandLine>();

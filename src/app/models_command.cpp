@@ -22,18 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Decimal units, as download speeds are usually given.
-std::string human_size(std::uint64_t bytes) {
-  if (bytes == 0) return "?";  // not published
-  char text[32];
-  if (bytes >= 1'000'000'000) {
-    std::snprintf(text, sizeof text, "%.2f GB", static_cast<double>(bytes) / 1e9);
-  } else {
-    std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
-  }
-  return text;
-}
-
 std::uintmax_t size_or_zero(const fs::path& path) {
   std::error_code error;
   const auto size = fs::file_size(path, error);

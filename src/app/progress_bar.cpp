@@ -37,6 +37,7 @@ void ProgressBar::update(double fraction, const std::string& detail) {
   std::size_t width = text.size();
   if (width < last_width_) text.append(last_width_ - width, ' ');
   last_width_ = width;
+  last_bar_ = line;
   std::fprintf(stderr, "\r%s", text.c_str());
   std::fflush(stderr);
 }
@@ -51,6 +52,18 @@ void ProgressBar::finish(const std::string& message) {
   }
 }
 
+void ProgressBar::print_line(const std::string& line) {
+  if (!terminal_ || last_bar_.empty()) {
+    std::fprintf(stderr, "%s\n", line.c_str());
+    return;
+  }
+  std::string text = line;
+  if (text.size() < last_width_) text.append(last_width_ - text.size(), ' ');
+  std::fprintf(stderr, "\r%s\n%s", text.c_str(), last_bar_.c_str());
+  last_width_ = last_bar_.size();
+  std::fflush(stderr);
+}
+
 std::string format_clock(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
   auto total = static_cast<long long>(std::llround(seconds));
@@ -59,6 +72,17 @@ std::string format_clock(double seconds) {
     std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60, total % 60);
   } else {
     std::snprintf(text, sizeof text, "%lld:%02lld", total / 60, total % 60);
+  }
+  return text;
+}
+
+std::string human_size(std::uint64_t bytes) {
+  if (bytes == 0) return "?";
+  char text[32];
+  if (bytes >= 1'000'000'000) {
+    std::snprintf(text, sizeof text, "%.2f GB", static_cast<double>(bytes) / 1e9);
+  } else {
+    std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
   }
   return text;
 }

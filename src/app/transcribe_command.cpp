@@ -5,13 +5,12 @@
 // the exit status is 1 when any file failed.
 #include <csignal>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
 #include <stop_token>
 
 #include "app/commands.hpp"
 #include "app/progress_bar.hpp"
 #include "app/transcribe_options.hpp"
+#include "app/transcript_output.hpp"
 #include "engine/media_transcription.hpp"
 #include "models/vad_model.hpp"
 #include "util/error.hpp"
@@ -40,19 +39,8 @@ void write_outputs(const Transcript& transcript, const std::filesystem::path& in
                    const TranscribeSettings& settings, bool to_stdout) {
   FormatOptions format_options{settings.max_line_width};
   for (TranscriptFormat format : parse_format_list(settings.formats)) {
-    std::string text = render_transcript(transcript, format, format_options);
-    if (to_stdout) {
-      std::cout << text << std::flush;
-      continue;
-    }
-    std::filesystem::path dir = settings.output_dir.empty() ? input.parent_path()
-                                                           : std::filesystem::path(settings.output_dir);
-    std::filesystem::path out = dir / (input.stem().string() + "." + std::string(format_name(format)));
-    std::ofstream file(out, std::ios::binary);
-    file << text;
-    if (!file.flush()) {
-      throw Error(ErrorCode::internal, "could not write " + out.string());
-    }
+    write_transcript_text(render_transcript(transcript, format, format_options),
+                          to_stdout ? std::filesystem::path() : transcript_path(input, format, settings.output_dir));
   }
 }
 
@@ -70,7 +58,7 @@ int run_transcribe(TranscribeSettings& settings) {
   if (!settings.quiet) std::fprintf(stderr, "engine: %s, %s\n", engine->name().c_str(), engine->model_description().c_str());
 
   std::signal(SIGINT, on_interrupt);
-  const bool to_stdout = settings.files.size() == 1 && settings.output_dir.empty();
+  const bool to_stdout = transcripts_to_stdout(settings.files.size(), settings.output_dir);
   int failures = 0;
   for (const auto& file : settings.files) {
     std::filesystem::path input(file);

@@ -35,7 +35,9 @@ struct EngineOptions {
 
 struct EngineCallbacks {
   std::function<void(float fraction)> on_progress;           // 0..1 of this call's audio
-  std::function<void(const Segment& segment)> on_segment;    // as each one is decoded
+  // As each one is decoded: every segment of the returned transcript once,
+  // in order, as it is there (a split job's live events count on that).
+  std::function<void(const Segment& segment)> on_segment;
 };
 
 class Engine {

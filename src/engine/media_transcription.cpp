@@ -102,8 +102,7 @@ ChunkPlan plan_chunks(const std::filesystem::path& path, const ChunkingOptions& 
 
 Transcript transcribe_span(const std::filesystem::path& path, const AudioSpan& span, bool last,
                            Engine& engine, const EngineOptions& options,
-                           const std::function<void(double fraction)>& on_progress,
-                           std::stop_token stop) {
+                           const EngineCallbacks& callbacks, std::stop_token stop) {
   AudioDecoder decoder(path);
   // Decoding from the start, not seeking: a decoder and resampler started
   // mid-file give slightly different samples for a while, and the chunk
@@ -130,10 +129,6 @@ Transcript transcribe_span(const std::filesystem::path& path, const AudioSpan& s
                     " samples where the chunk planned ends at " +
                     std::to_string(span.start_sample + span.sample_count));
   }
-  EngineCallbacks callbacks;
-  callbacks.on_progress = [&](float fraction) {
-    if (on_progress) on_progress(fraction);
-  };
   Transcript part;
   try {
     part = engine.transcribe(samples, options, callbacks, stop);

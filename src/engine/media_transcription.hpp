@@ -48,11 +48,12 @@ ChunkPlan plan_chunks(const std::filesystem::path& path, const ChunkingOptions& 
 
 // The samples of `span` (decoded from the start of the file, so they are
 // exactly those the chunker saw), transcribed; times relative to the
-// chunk. The last chunk (`last`) also carries the file's decode warnings.
+// chunk, in the transcript and in the segments given to `callbacks` as
+// they are decoded. The last chunk (`last`) also carries the file's decode
+// warnings.
 Transcript transcribe_span(const std::filesystem::path& path, const AudioSpan& span, bool last,
                            Engine& engine, const EngineOptions& options,
-                           const std::function<void(double fraction)>& on_progress,
-                           std::stop_token stop);
+                           const EngineCallbacks& callbacks, std::stop_token stop);
 
 // The whole file's transcript from its chunks' (in order), as
 // transcribe_media finishes it.

@@ -18,6 +18,10 @@ namespace {
 constexpr int kFramesPerSecond = 100;   // PocketSphinx's default frame rate
 constexpr double kSegmentPause = 0.5;   // a silence this long ends a segment
 constexpr double kMaxSegment = 15.0;    // seconds; keeps subtitles readable
+// Audio goes in 50 ms at a time, so that the end of one stretch of speech
+// and the start of the next never fall into one call: the detector needs
+// 0.1 s of speech (-vad_startspeech 10) before it says speech started again.
+constexpr std::size_t kBlockSamples = kSampleRate / 20;
 
 struct DecoderDeleter {
   void operator()(ps_decoder_t* ps) const { ps_free(ps); }
@@ -37,6 +41,19 @@ std::string strip_alternate(std::string word) {
   return word;
 }
 
+void start_utterance(ps_decoder_t* decoder) {
+  if (ps_start_utt(decoder) < 0) {
+    throw Error(ErrorCode::engine_failed, "PocketSphinx could not start an utterance");
+  }
+}
+
+void to_pcm16(std::span<const float> samples, std::vector<int16_t>& out) {
+  out.resize(samples.size());
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    out[i] = static_cast<int16_t>(std::lrint(std::clamp(samples[i], -1.0f, 1.0f) * 32767.0f));
+  }
+}
+
 class SphinxEngine final : public Engine {
  public:
   explicit SphinxEngine(std::filesystem::path model_dir) : model_dir_(std::move(model_dir)) {}
@@ -53,38 +70,52 @@ class SphinxEngine final : public Engine {
     // its cepstral-mean estimate into the next utterance, which shifts the
     // times and changes the words (seen with two files in one run).
     DecoderPtr decoder = make_decoder();
-    if (ps_start_utt(decoder.get()) < 0) {
-      throw Error(ErrorCode::engine_failed, "PocketSphinx could not start an utterance");
-    }
-    // Feed one second at a time so progress and cancellation stay responsive.
-    std::vector<int16_t> block;
-    for (std::size_t offset = 0; offset < samples.size(); offset += kSampleRate) {
-      if (stop.stop_requested()) {
-        ps_end_utt(decoder.get());
-        throw Error(ErrorCode::cancelled, "transcription cancelled");
-      }
-      std::size_t count = std::min<std::size_t>(kSampleRate, samples.size() - offset);
-      block.resize(count);
-      for (std::size_t i = 0; i < count; ++i) {
-        float clamped = std::clamp(samples[offset + i], -1.0f, 1.0f);
-        block[i] = static_cast<int16_t>(std::lrint(clamped * 32767.0f));
-      }
-      if (ps_process_raw(decoder.get(), block.data(), count, FALSE, FALSE) < 0) {
-        throw Error(ErrorCode::engine_failed, "PocketSphinx failed to process audio");
-      }
-      if (callbacks.on_progress) {
-        callbacks.on_progress(static_cast<float>(offset + count) / static_cast<float>(samples.size()));
-      }
-    }
-    ps_end_utt(decoder.get());
-
     Transcript transcript;
     transcript.language = "en";
     transcript.duration = static_cast<double>(samples.size()) / kSampleRate;
-    transcript.segments = read_segments(decoder.get(), options.word_timestamps);
-    for (const auto& segment : transcript.segments) {
-      if (callbacks.on_segment) callbacks.on_segment(segment);
+    start_utterance(decoder.get());
+    // PocketSphinx's voice activity detector drops the silence and says
+    // when speech stops; each stretch of speech is decoded as an utterance
+    // of its own and its segments go out at once. One utterance for the
+    // whole call would be wrong as well as late: this version times every
+    // word from where the last stretch of speech began (jfk.wav came out
+    // as one segment at 8.1-11.0 s).
+    bool in_speech = false;
+    auto finish_utterance = [&] {
+      ps_end_utt(decoder.get());
+      // Read before more audio goes in: the next stretch of speech moves
+      // the offset that word frames are counted from.
+      for (Segment& segment : read_segments(decoder.get(), options.word_timestamps)) {
+        if (callbacks.on_segment) callbacks.on_segment(segment);
+        transcript.segments.push_back(std::move(segment));
+      }
+    };
+    std::vector<int16_t> block;
+    std::size_t reported = 0;
+    for (std::size_t offset = 0; offset < samples.size(); offset += kBlockSamples) {
+      // No ps_end_utt on the way out: it searches the whole utterance for
+      // its best path first (over 2 s in a long one); ps_free frees an
+      // unfinished utterance as well.
+      if (stop.stop_requested()) throw Error(ErrorCode::cancelled, "transcription cancelled");
+      const std::size_t count = std::min(kBlockSamples, samples.size() - offset);
+      to_pcm16(samples.subspan(offset, count), block);
+      if (ps_process_raw(decoder.get(), block.data(), count, FALSE, FALSE) < 0) {
+        throw Error(ErrorCode::engine_failed, "PocketSphinx failed to process audio");
+      }
+      const bool speech_now = ps_get_in_speech(decoder.get()) != 0;
+      if (in_speech && !speech_now) {
+        finish_utterance();
+        start_utterance(decoder.get());
+      }
+      in_speech = speech_now;
+      const std::size_t done = offset + count;
+      const bool second_more = done - reported >= static_cast<std::size_t>(kSampleRate);
+      if (callbacks.on_progress && (second_more || done == samples.size())) {
+        reported = done;
+        callbacks.on_progress(static_cast<float>(done) / static_cast<float>(samples.size()));
+      }
     }
+    finish_utterance();
     return transcript;
   }
 

@@ -193,8 +193,9 @@ class WhisperEngine final : public Engine {
     const int total = whisper_full_n_segments_from_state(state);
     for (; run.segments_reported < total; ++run.segments_reported) {
       if (!run.callbacks->on_segment) continue;
-      run.callbacks->on_segment(
-          read_segment(run.ctx, state, run.segments_reported, run.options->word_timestamps));
+      Segment segment = read_segment(run.ctx, state, run.segments_reported, run.options->word_timestamps);
+      // Left out of the transcript (collect), so not reported either.
+      if (!segment.text.empty()) run.callbacks->on_segment(segment);
     }
   }
 

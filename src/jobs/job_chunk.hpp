@@ -30,6 +30,7 @@ struct JobChunk {
   int attempts = 0;                     // runs started
   double progress = 0;                  // 0..1 of this chunk
   ChunkSegments segments = ChunkSegments::unsent;
+  int live_segments = 0;                // its first segments, sent while it ran
   std::optional<Transcript> transcript; // when done; times relative to the chunk
 };
 

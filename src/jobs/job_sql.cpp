@@ -49,7 +49,7 @@ nlohmann::json parse_json(const std::string& text) {
 }
 
 const char* const kChunkColumns =
-    "idx, start_sample, sample_count, state, attempts, progress, segments";
+    "idx, start_sample, sample_count, state, attempts, progress, segments, live_segments";
 
 std::string chunk_transition_set_clause(ChunkState to, const std::string& transcript_placeholder) {
   switch (to) {

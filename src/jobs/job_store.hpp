@@ -130,6 +130,12 @@ class JobStore {
   // chunk to be the first), so one sender at a time sends in time order.
   virtual bool advance_chunk_segments(const std::string& job, int index, ChunkSegments from,
                                       ChunkSegments to) = 0;
+  // Raises a running chunk's count of segments sent live from `from` to
+  // `to` (compare and set): only while it is processing, its segments
+  // unsent, and the chunk before it has sent all of its own, so live
+  // segments go out in time order too, and never after its completion
+  // took over the sending.
+  virtual bool advance_live_segments(const std::string& job, int index, int from, int to) = 0;
 
   // At start-up, embedded mode only: jobs left `processing` by a process
   // that died go back to `queued`. Returns them, oldest first, to be queued

@@ -337,6 +337,19 @@ class PostgresJobStore final : public JobStore {
                  });
   }
 
+  bool advance_live_segments(const std::string& job, int index, int from, int to) override {
+    return write("job " + job + ": chunk " + std::to_string(index) + " live segments",
+                 [&](pqxx::work& transaction) {
+                   Params params;
+                   const std::string sql =
+                       "UPDATE chunks SET live_segments = " + params.integer(to) +
+                       " WHERE job = " + params.text(job) + " AND idx = " + params.integer(index) +
+                       " AND live_segments = " + params.integer(from) +
+                       " AND state = 'processing' AND segments = 0 AND " + kEarlierChunkSegmentsSent;
+                   return params.exec(transaction, sql).affected_rows() == 1;
+                 });
+  }
+
   void beat_worker(const WorkerInfo& worker) override {
     write("worker " + worker.id + ": heartbeat", [&](pqxx::work& transaction) {
       Params params;
@@ -510,8 +523,9 @@ class PostgresJobStore final : public JobStore {
       chunk.attempts = static_cast<int>(postgres::integer_field(row[4]));
       chunk.progress = postgres::real_field(row[5]);
       chunk.segments = static_cast<ChunkSegments>(postgres::integer_field(row[6]));
-      if (chunk.state == ChunkState::done && !row[7].is_null()) {
-        chunk.transcript = transcript_from_json(parse_json(row[7].c_str()));
+      chunk.live_segments = static_cast<int>(postgres::integer_field(row[7]));
+      if (chunk.state == ChunkState::done && !row[8].is_null()) {
+        chunk.transcript = transcript_from_json(parse_json(row[8].c_str()));
       }
       chunks.push_back(std::move(chunk));
     }

@@ -112,11 +112,17 @@ CREATE TABLE event_position (last BIGINT NOT NULL);
 INSERT INTO event_position VALUES (0);
 )sql";
 
+// Version 5: the segments a running chunk sent live, as in SQLite.
+constexpr const char* kLiveChunkSegments = R"sql(
+ALTER TABLE chunks ADD COLUMN live_segments INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kJobStoreMigrations = {
     Migration{1, "create jobs, results and events", kCreateJobsEventsResults},
     Migration{2, "media tokens, outbox flag, worker heartbeats", kOutboxTokensWorkers},
     Migration{3, "chunks of split jobs", kChunks},
     Migration{4, "event positions across jobs", kEventPositions},
+    Migration{5, "live segments of running chunks", kLiveChunkSegments},
 };
 
 // Any fixed number works: advisory locks are per database, and only

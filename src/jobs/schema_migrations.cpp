@@ -103,11 +103,19 @@ ALTER TABLE events ADD COLUMN position INTEGER;
 CREATE INDEX events_by_position ON events (position) WHERE position IS NOT NULL;
 )sql";
 
+// Version 5: how many of a running chunk's segments went out as the job's
+// events while it ran (live), so that neither its completion nor a run
+// that redoes it sends them again.
+constexpr const char* kLiveChunkSegments = R"sql(
+ALTER TABLE chunks ADD COLUMN live_segments INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kJobStoreMigrations = {
     Migration{1, "create jobs, results and events", kCreateJobsEventsResults},
     Migration{2, "media tokens, outbox flag, worker heartbeats", kOutboxTokensWorkers},
     Migration{3, "chunks of split jobs", kChunks},
     Migration{4, "event positions across jobs", kEventPositions},
+    Migration{5, "live segments of running chunks", kLiveChunkSegments},
 };
 
 }  // namespace

@@ -305,6 +305,16 @@ class SqliteJobStore final : public JobStore {
     });
   }
 
+  bool advance_live_segments(const std::string& job, int index, int from, int to) override {
+    return locked("job " + job + ": chunk " + std::to_string(index) + " live segments", [&] {
+      auto update = prepare_(
+          "UPDATE chunks SET live_segments = ?1 WHERE job = ?2 AND idx = ?3 AND live_segments = ?4 "
+          "AND state = 'processing' AND segments = 0 AND " + std::string(kEarlierChunkSegmentsSent));
+      update.bind(1, to).bind(2, job).bind(3, index).bind(4, from).run();
+      return sqlite3_changes(db_.get()) == 1;
+    });
+  }
+
   void beat_worker(const WorkerInfo& worker) override {
     locked("worker " + worker.id + ": heartbeat", [&] {
       auto upsert = prepare_(
@@ -482,8 +492,9 @@ class SqliteJobStore final : public JobStore {
       chunk.attempts = static_cast<int>(select.integer(4));
       chunk.progress = select.real(5);
       chunk.segments = static_cast<ChunkSegments>(select.integer(6));
+      chunk.live_segments = static_cast<int>(select.integer(7));
       if (transcripts && chunk.state == ChunkState::done) {
-        chunk.transcript = transcript_from_json(parse_json(select.text(7)));
+        chunk.transcript = transcript_from_json(parse_json(select.text(8)));
       }
       chunks.push_back(std::move(chunk));
     }

@@ -66,6 +66,12 @@ class JobReporter {
   virtual Start chunk_started(const std::string& job_id, int index) = 0;
   // Progress of one chunk; the job's is the share of its audio done.
   virtual void chunk_progress(const std::string& job_id, int index, double fraction) = 0;
+  // For one run of a chunk: call the function returned with each segment
+  // as the engine decodes it, in order, times relative to the chunk. They
+  // go out as the job's events as soon as every chunk before this one has
+  // sent its own, and are not sent again when it completes (chunk_segments.hpp).
+  virtual std::function<void(const Segment&)> live_chunk_segments(const std::string& job_id,
+                                                                  int index) = 0;
   // Stores the chunk's transcript, sends the job's segments in time order
   // as far as the done chunks allow, and completes the job (as completed()
   // does) when this was the last chunk. False when the job was cancelled

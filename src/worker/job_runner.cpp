@@ -178,12 +178,16 @@ JobOutcome run_job_steps(const JobTicket& delivered, bool redelivered, JobRunner
     if (ticket.chunk) {
       const ChunkOfJob& chunk = *ticket.chunk;
       const bool last = chunk.index + 1 == chunk.count;
-      Transcript part = transcribe_span(
-          local_path, chunk.span, last, engine, options,
-          [&](double fraction) {
-            guarded(job_id, [&] { reporter.chunk_progress(job_id, chunk.index, fraction); });
-          },
-          job_stop.get_token());
+      EngineCallbacks callbacks;
+      callbacks.on_progress = [&](float fraction) {
+        guarded(job_id, [&] { reporter.chunk_progress(job_id, chunk.index, fraction); });
+      };
+      auto send_live = reporter.live_chunk_segments(job_id, chunk.index);
+      callbacks.on_segment = [&](const Segment& segment) {
+        guarded(job_id, [&] { send_live(segment); });
+      };
+      Transcript part = transcribe_span(local_path, chunk.span, last, engine, options, callbacks,
+                                        job_stop.get_token());
       report.audio_seconds = static_cast<double>(chunk.span.sample_count) / kSampleRate;
       if (!reporter.chunk_completed(job_id, chunk.index, part, ticket.request.language)) {
         return JobOutcome::cancelled;

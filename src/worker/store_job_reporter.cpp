@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <memory>
 
 #include <spdlog/spdlog.h>
 
@@ -130,6 +131,12 @@ class StoreJobReporter final : public JobReporter {
       total += static_cast<double>(chunk.span.sample_count);
     }
     if (total > 0) events_.progress(job_id, done / total);
+  }
+
+  std::function<void(const Segment&)> live_chunk_segments(const std::string& job_id,
+                                                          int index) override {
+    auto live = std::make_shared<LiveChunkSegments>(store_, events_, job_id, index);
+    return [live](const Segment& segment) { live->add(segment); };
   }
 
   bool chunk_completed(const std::string& job_id, int index, const Transcript& transcript,

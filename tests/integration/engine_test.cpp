@@ -3,6 +3,7 @@
 // do, and cancellation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <future>
@@ -12,6 +13,7 @@
 #include "media/audio_decoder.hpp"
 #include "support/engine_stop.hpp"
 #include "support/process.hpp"
+#include "support/test_media.hpp"
 #include "support/test_models.hpp"
 #include "support/test_paths.hpp"
 #include "util/error.hpp"
@@ -65,6 +67,86 @@ TEST(SphinxEngine, FindsCountryInJfk) {
   ASSERT_FALSE(transcript.segments.empty());
   EXPECT_FALSE(transcript.segments.front().words.empty());
   EXPECT_LE(transcript.segments.back().end, transcript.duration + 0.01);
+}
+
+// jfk.wav has four stretches of speech, the first from 0.3 s. PocketSphinx
+// decodes each as an utterance of its own: one segment each, timed by its
+// first and last words, in order.
+TEST(SphinxEngine, GivesOneSegmentPerUtteranceTimedByItsWords) {
+  auto engine = load_engine({"sphinx", ""});
+  EngineOptions options;
+  options.word_timestamps = true;
+  Transcript transcript = transcribe_media(jfk_wav(), *engine, options, {}, {}, {});
+  const auto& segments = transcript.segments;
+  ASSERT_GE(segments.size(), 3u) << transcript.text();
+  EXPECT_LT(segments.front().start, 1.0);
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const Segment& segment = segments[i];
+    ASSERT_FALSE(segment.words.empty()) << i;
+    EXPECT_DOUBLE_EQ(segment.start, segment.words.front().start) << i;
+    EXPECT_DOUBLE_EQ(segment.end, segment.words.back().end) << i;
+    EXPECT_LT(segment.start, segment.end) << i;
+    EXPECT_LE(segment.end, transcript.duration + 0.01) << i;
+    if (i > 0) {
+      EXPECT_LE(segments[i - 1].end, segment.start) << i;
+    }
+  }
+}
+
+// Two copies of jfk.wav with 3 s of silence between them: the segments
+// of the first copy reach the callback while the rest is still to come,
+// each copy's at its own place in time, and the callback sees exactly the
+// segments the run returns.
+TEST(SphinxEngine, SendsEachUtteranceAsSoonAsItIsDecoded) {
+  auto engine = load_engine({"sphinx", ""});
+  const std::vector<float> jfk = decode_whole_file(jfk_wav());
+  const std::size_t gap = 3 * kSampleRate;
+  std::vector<float> samples;
+  for (int copy = 0; copy < 2; ++copy) {
+    if (copy > 0) samples.resize(samples.size() + gap, 0.0f);
+    samples.insert(samples.end(), jfk.begin(), jfk.end());
+  }
+  const double copy_every = static_cast<double>(jfk.size() + gap) / kSampleRate;
+  float progress = 0;
+  std::vector<float> progress_at_segment;
+  std::vector<Segment> streamed;
+  EngineCallbacks callbacks;
+  callbacks.on_progress = [&](float fraction) { progress = fraction; };
+  callbacks.on_segment = [&](const Segment& segment) {
+    streamed.push_back(segment);
+    progress_at_segment.push_back(progress);
+  };
+  const Transcript transcript = engine->transcribe(samples, {}, callbacks, {});
+  ASSERT_FALSE(streamed.empty());
+  EXPECT_LT(progress_at_segment.front(), 0.4f);  // the first copy ends at 0.44
+  EXPECT_LT(streamed.front().start, 1.0);
+  ASSERT_EQ(streamed.size(), transcript.segments.size());
+  for (std::size_t i = 0; i < streamed.size(); ++i) {
+    EXPECT_EQ(streamed[i].text, transcript.segments[i].text) << i;
+    EXPECT_DOUBLE_EQ(streamed[i].start, transcript.segments[i].start) << i;
+    EXPECT_DOUBLE_EQ(streamed[i].end, transcript.segments[i].end) << i;
+  }
+  // Every copy has speech where it lies, and no segment spans two copies.
+  for (int copy = 0; copy < 2; ++copy) {
+    const double from = copy * copy_every;
+    const double to = from + kJfkSeconds;
+    const auto in_copy = std::count_if(streamed.begin(), streamed.end(), [&](const Segment& s) {
+      return s.start >= from && s.end <= to + 0.05;
+    });
+    EXPECT_GE(in_copy, 2) << "copy " << copy;
+  }
+  for (const Segment& segment : streamed) {
+    EXPECT_EQ(static_cast<int>(segment.start / copy_every), static_cast<int>(segment.end / copy_every))
+        << segment.start << "-" << segment.end;
+  }
+}
+
+TEST(SphinxEngine, StopEndsARunWithinOneSecond) {
+  auto engine = load_engine({"sphinx", ""});
+  std::vector<float> jfk = decode_whole_file(jfk_wav());
+  std::vector<float> samples;
+  while (samples.size() < 120u * kSampleRate) samples.insert(samples.end(), jfk.begin(), jfk.end());
+  expect_stops_within_one_second(*engine, samples, {}, std::chrono::milliseconds(1500));
 }
 
 std::size_t open_descriptors() {

@@ -181,7 +181,14 @@ TEST_F(service_capabilities, ARetryCanChangeTheOptionsThatMadeTheJobFail) {
   // PocketSphinx's English, not the random model's gibberish.
   const std::string text = api.http().get("/v1/jobs/" + waiting + "/transcript?format=txt").body;
   EXPECT_NE(text.find("country"), std::string::npos) << text;
-  // A retry without a body runs it as it was; a completed job is not retried.
+  // Its event stream shows the latest run: from the retry to completed, not
+  // ending at the first run's cancel.
+  SseStream replay(api.events_url(waiting), {api.headers(), nullptr, 30});
+  const SseResult replayed = replay.wait();
+  ASSERT_FALSE(replayed.events.empty());
+  EXPECT_EQ(replayed.events.front().json()["retry"], true) << replayed.events.front().data;
+  EXPECT_EQ(replayed.events.back().json()["state"], "completed") << replayed.events.back().data;
+  // A completed job is not retried.
   EXPECT_EQ(api.http().post(retry).status, 409);
 }
 

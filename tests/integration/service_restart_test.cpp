@@ -77,6 +77,15 @@ TEST_F(service_restart, KillNineMidSplitJobThenRestartCompletesItFromTheChunksDo
 
   const Transcript one_run = one_run_transcript(long_speech_file(4), model, 30);
   EXPECT_EQ(api.http().get("/v1/jobs/" + id + "/transcript?format=txt").body, write_txt(one_run));
+  // Segments sent live by chunks the kill cut short were not sent again
+  // by their second run: every segment once, in order.
+  std::vector<std::string> sent;
+  for (const SseEvent& event : read_sse(api.events_url(id), {}).events) {
+    if (event.event == "segment") sent.push_back(event.json()["segment"]["text"]);
+  }
+  std::vector<std::string> expected;
+  for (const Segment& segment : one_run.segments) expected.push_back(segment.text);
+  EXPECT_EQ(sent, expected);
   // Chunks done before the kill were not run again: the restarted server
   // started fewer chunks than the job has.
   const std::string log = server.log(100000);

@@ -4,8 +4,11 @@
 // into the transcript that one run over the whole file gives.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
 #include <set>
 
+#include "engine/media_transcription.hpp"
 #include "support/service_fixture.hpp"
 #include "support/sse_client.hpp"
 #include "support/test_media.hpp"
@@ -70,6 +73,42 @@ TEST_F(service_split, ALongFileRunsAsChunksOnSeveralWorkersAndGivesTheTextOfOneR
   } else {
     EXPECT_NE(server.log(100000).find("job split into"), std::string::npos);
   }
+}
+
+// A long job's first segments go out while its first chunk is still being
+// transcribed, not when the chunk is done: in the job's history the first
+// segment comes before its progress reaches half of the first chunk's share.
+TEST_F(service_split, SegmentsOfTheChunkBeingTranscribedGoOutAsTheyAreDecoded) {
+  const auto media = long_speech_file(4, MediaFormat::flac);
+  const auto model = random_whisper_model("test", /*multilingual=*/true);
+  ServeProcess& server = start_server({"--engine", "whisper", "--model", model.string(),
+                                       "--threads-per-job", "1", "--workers", "1",
+                                       "--chunk-length", "120s"});
+  const ChunkPlan plan = plan_chunks(media, {120, 20}, {});
+  ASSERT_GE(plan.spans.size(), 2u);
+  const AudioSpan& last = plan.spans.back();
+  const double first_chunk_share = static_cast<double>(plan.spans.front().sample_count) /
+                                   static_cast<double>(last.start_sample + last.sample_count);
+  ServiceApi api(server.base_url());
+  const std::string id = api.submit_ok(media);
+  ASSERT_EQ(api.wait_until_finished(id)["state"], "completed");
+
+  const SseResult events = read_sse(api.events_url(id), {});
+  double progress = 0;
+  std::optional<double> progress_at_first_segment;
+  std::vector<double> starts;
+  for (const SseEvent& event : events.events) {
+    if (event.event == "progress") progress = event.json()["progress"].get<double>();
+    if (event.event != "segment") continue;
+    if (!progress_at_first_segment) progress_at_first_segment = progress;
+    starts.push_back(event.json()["segment"]["start"].get<double>());
+  }
+  ASSERT_TRUE(progress_at_first_segment) << "no segment event";
+  EXPECT_LT(*progress_at_first_segment, first_chunk_share / 2);
+  // In time order, each once: as many as the transcript has.
+  EXPECT_TRUE(std::is_sorted(starts.begin(), starts.end()));
+  const nlohmann::json transcript = api.http().get("/v1/jobs/" + id + "/transcript?format=json").json();
+  EXPECT_EQ(starts.size(), transcript["segments"].size());
 }
 
 TEST_F(service_split, CancellingASplitJobStopsEveryChunk) {

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/file_text.hpp"
 #include "support/http_client.hpp"
 #include "support/test_paths.hpp"
 
@@ -22,11 +23,6 @@ extern char** environ;
 
 namespace soundscripter::test {
 namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // Each server of a test gets a directory of its own.
 std::string next_prefix() {
@@ -119,7 +115,7 @@ void ServeProcess::start() {
   const auto deadline = std::chrono::steady_clock::now() + options_.start_timeout;
   static const std::regex listening(R"(listening on http://[^:]+:(\d+))");
   while (true) {
-    const std::string out = slurp(out_path);
+    const std::string out = file_text(out_path);
     std::smatch match;
     if (!is_server && out.find("SoundScripter worker") != std::string::npos) return;
     if (out.find('\n') != std::string::npos && std::regex_search(out, match, listening)) {
@@ -175,7 +171,7 @@ void ServeProcess::restart() {
   start();
 }
 
-std::string ServeProcess::banner() const { return slurp(root_ / ("stdout-" + std::to_string(runs_) + ".txt")); }
+std::string ServeProcess::banner() const { return file_text(root_ / ("stdout-" + std::to_string(runs_) + ".txt")); }
 
 std::string ServeProcess::log(std::size_t max_lines) const {
   std::deque<std::string> lines;

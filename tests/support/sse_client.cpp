@@ -1,7 +1,6 @@
-// The SSE reader: curl's write callback feeds a line parser that follows
-// the WHATWG event-stream rules (fields up to the first colon, one optional
-// space after it, a blank line ends a frame, lines starting with ':' are
-// comments). See sse_client.hpp.
+// The SSE reader: curl's write callback feeds the client's event-stream
+// parser and records each event with the time it arrived. See
+// sse_client.hpp.
 #include "support/sse_client.hpp"
 
 #include <curl/curl.h>
@@ -9,57 +8,29 @@
 
 #include <chrono>
 
+#include "client/sse_parser.hpp"
 #include "support/curl_handles.hpp"
 
 namespace soundscripter::test {
 
 // Lives for one read; every callback locks the stream's mutex while it
-// changes the shared result.
+// changes the shared result. The event-stream rules themselves are the
+// client's own parser's (src/client/sse_parser.hpp).
 struct SseParser {
   SseStream& stream;
   std::chrono::steady_clock::time_point started;
-  std::string pending;  // bytes after the last complete line
-  SseEvent frame;
-  bool frame_has_data = false;
-  bool frame_has_field = false;
+  soundscripter::SseParser events{[this](const soundscripter::SseEvent& event) { on_event(event); }};
   bool stop = false;
 
   double now() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }
 
-  void field(const std::string& line) {
-    const auto colon = line.find(':');
-    const std::string name = line.substr(0, colon);
-    std::string value = colon == std::string::npos ? "" : line.substr(colon + 1);
-    if (!value.empty() && value.front() == ' ') value.erase(0, 1);
-    frame_has_field = true;
-    if (name == "id") {
-      frame.id = value;
-    } else if (name == "event") {
-      frame.event = value;
-    } else if (name == "data") {
-      frame.data += (frame_has_data ? "\n" : "") + value;
-      frame_has_data = true;
-    }
-  }
-
   // Called with the stream's mutex held.
-  void line(const std::string& text) {
-    if (text.empty()) {
-      if (frame_has_field) {
-        frame.seconds = now();
-        stream.result_.events.push_back(std::move(frame));
-        frame = {};
-        frame_has_data = frame_has_field = false;
-        if (stream.options_.stop_when && stream.options_.stop_when(stream.result_.events)) stop = true;
-        stream.changed_.notify_all();
-      }
-    } else if (text.front() == ':') {
-      ++stream.result_.comments;
-    } else {
-      field(text);
-    }
+  void on_event(const soundscripter::SseEvent& event) {
+    stream.result_.events.push_back({event.id, event.event, event.data, now()});
+    if (stream.options_.stop_when && stream.options_.stop_when(stream.result_.events)) stop = true;
+    stream.changed_.notify_all();
   }
 
   static size_t on_body(char* data, size_t size, size_t count, void* user) {
@@ -69,14 +40,8 @@ struct SseParser {
       self.stream.result_.body.append(data, size * count);
       return size * count;
     }
-    self.pending.append(data, size * count);
-    std::size_t start = 0;
-    for (std::size_t at; (at = self.pending.find('\n', start)) != std::string::npos; start = at + 1) {
-      std::string text = self.pending.substr(start, at - start);
-      if (!text.empty() && text.back() == '\r') text.pop_back();
-      self.line(text);
-    }
-    self.pending.erase(0, start);
+    self.events.feed({data, size * count});
+    self.stream.result_.comments = self.events.comments();
     return self.stop ? 0 : size * count;  // 0 makes curl end the transfer
   }
 

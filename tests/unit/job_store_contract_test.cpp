@@ -665,6 +665,34 @@ TEST_P(job_store_contract, ChunkSegmentsAreSentInOrderByOneSenderAtATime) {
   EXPECT_EQ(store->chunks("j_1")[1].segments, ChunkSegments::sending);
 }
 
+TEST_P(job_store_contract, LiveSegmentsAreCountedWhileAChunkRunsInItsTurnOnly) {
+  auto store = open();
+  store->create(make_job("j_1", 1));
+  store->split_job("j_1", {{0, 100}, {100, 100}});
+  EXPECT_EQ(store->chunks("j_1")[0].live_segments, 0);
+  // Not running yet.
+  EXPECT_FALSE(store->advance_live_segments("j_1", 0, 0, 1));
+  for (int index : {0, 1}) store->transition_chunk("j_1", index, {ChunkState::queued}, ChunkState::processing);
+  EXPECT_TRUE(store->advance_live_segments("j_1", 0, 0, 2));
+  EXPECT_FALSE(open()->advance_live_segments("j_1", 0, 0, 1));  // the count moved on
+  EXPECT_TRUE(open()->advance_live_segments("j_1", 0, 2, 3));
+  // Chunk 1 waits for chunk 0's segments to be sent.
+  EXPECT_FALSE(store->advance_live_segments("j_1", 1, 0, 1));
+  // A run that goes back to the queue keeps the count: a redo must not send them again.
+  store->transition_chunk("j_1", 0, {ChunkState::processing}, ChunkState::queued);
+  store->transition_chunk("j_1", 0, {ChunkState::queued}, ChunkState::processing);
+  EXPECT_EQ(open()->chunks("j_1", /*transcripts=*/false)[0].live_segments, 3);
+  const Transcript part;
+  store->transition_chunk("j_1", 0, {ChunkState::processing}, ChunkState::done, &part);
+  // Done: its completion sends the rest.
+  EXPECT_FALSE(store->advance_live_segments("j_1", 0, 3, 4));
+  EXPECT_TRUE(store->advance_chunk_segments("j_1", 0, ChunkSegments::unsent, ChunkSegments::sending));
+  EXPECT_TRUE(store->advance_chunk_segments("j_1", 0, ChunkSegments::sending, ChunkSegments::sent));
+  EXPECT_TRUE(store->advance_live_segments("j_1", 1, 0, 1));
+  EXPECT_EQ(store->chunks("j_1")[0].live_segments, 3);
+  EXPECT_EQ(store->chunks("j_1")[1].live_segments, 1);
+}
+
 }  // namespace
 }  // namespace soundscripter
 

@@ -196,6 +196,72 @@ TEST_F(worker_split_job_reporter, ChunksFinishingOutOfOrderSendSegmentsInOrderTh
   EXPECT_EQ(store_->events_after("j_1", 0).back().data.value("state", ""), "completed");
 }
 
+// Segments of running chunks go out as they are decoded, in time order:
+// the first chunk's at once, a later chunk's kept until the chunks before
+// it have sent theirs; completing a chunk sends only those not sent live.
+TEST_F(worker_split_job_reporter, RunningChunksSendTheirSegmentsLiveInTimeOrderAndOnlyOnce) {
+  for (int index : {0, 1}) ASSERT_EQ(reporter_->chunk_started("j_1", index).verdict, Verdict::run);
+  auto first = reporter_->live_chunk_segments("j_1", 0);
+  auto second = reporter_->live_chunk_segments("j_1", 1);
+  second({1, 2, "b1", {}});  // chunk 0 is not done: not its turn
+  first({1, 2, "a1", {}});
+  EXPECT_EQ(segment_texts(), (std::vector<std::string>{"a1"}));
+  first({3, 4, "a2", {}});
+  EXPECT_EQ(segment_texts(), (std::vector<std::string>{"a1", "a2"}));
+
+  Transcript part_a = one_segment(1, 2, "a1");
+  part_a.segments.push_back({3, 4, "a2", {}});
+  part_a.segments.push_back({5, 6, "a3", {}});  // decoded as the chunk ended
+  EXPECT_TRUE(reporter_->chunk_completed("j_1", 0, part_a, "en"));
+  EXPECT_EQ(segment_texts(), (std::vector<std::string>{"a1", "a2", "a3"}));
+  // Now chunk 1's turn: what it kept goes out with its next segment, at
+  // its place in the job (chunk 1 starts at 10 s).
+  second({3, 4, "b2", {}});
+  EXPECT_EQ(segment_texts(), (std::vector<std::string>{"a1", "a2", "a3", "b1", "b2"}));
+  const auto events = store_->events_after("j_1", 0);
+  EXPECT_DOUBLE_EQ(events.back().data["segment"]["start"].get<double>(), 13.0);
+
+  Transcript part_b = one_segment(1, 2, "b1");
+  part_b.segments.push_back({3, 4, "b2", {}});
+  EXPECT_TRUE(reporter_->chunk_completed("j_1", 1, part_b, "en"));
+  ASSERT_EQ(reporter_->chunk_started("j_1", 2).verdict, Verdict::run);
+  EXPECT_TRUE(reporter_->chunk_completed("j_1", 2, one_segment(0, 1, "c1"), "en"));
+  EXPECT_EQ(segment_texts(), (std::vector<std::string>{"a1", "a2", "a3", "b1", "b2", "c1"}));
+  EXPECT_EQ(store_->get("j_1")->state, JobState::completed);
+}
+
+// A chunk whose worker died after sending two segments live runs again
+// elsewhere: the new run sends only what comes after those two.
+TEST_F(worker_split_job_reporter, AChunkRedoneAfterItsWorkerDiedSendsOnlyWhatTheFirstRunDidNot) {
+  ASSERT_EQ(reporter_->chunk_started("j_1", 0).verdict, Verdict::run);
+  auto dead = reporter_->live_chunk_segments("j_1", 0);
+  dead({1, 2, "a1", {}});
+  dead({3, 4, "a2", {}});
+  // The worker is gone; another takes the chunk over (attempt 2).
+  auto other = make_store_job_reporter(*store_, events_, *bus_, "w3");
+  ASSERT_EQ(other->chunk_started("j_1", 0).verdict, Verdict::run);
+  auto again = other->live_chunk_segments("j_1", 0);
+  again({1, 2, "a1", {}});
+  again({3, 4, "a2", {}});
+  EXPECT_EQ(segment_texts(), (std::vector<std::string>{"a1", "a2"}));
+  again({5, 6, "a3", {}});
+  EXPECT_EQ(segment_texts(), (std::vector<std::string>{"a1", "a2", "a3"}));
+  // A segment the dead run still reports after the new run went on is not
+  // sent: its count moved on.
+  dead({5, 6, "a3", {}});
+  EXPECT_EQ(segment_texts(), (std::vector<std::string>{"a1", "a2", "a3"}));
+
+  Transcript part = one_segment(1, 2, "a1");
+  part.segments.push_back({3, 4, "a2", {}});
+  part.segments.push_back({5, 6, "a3", {}});
+  part.segments.push_back({7, 8, "a4", {}});
+  EXPECT_TRUE(other->chunk_completed("j_1", 0, part, "en"));
+  EXPECT_EQ(segment_texts(), (std::vector<std::string>{"a1", "a2", "a3", "a4"}));
+  // After its completion a late live report sends nothing.
+  again({7, 8, "a4", {}});
+  EXPECT_EQ(segment_texts(), (std::vector<std::string>{"a1", "a2", "a3", "a4"}));
+}
+
 TEST_F(worker_split_job_reporter, AChunkRunningOnALiveWorkerIsHeldAndOneLeftByADeadWorkerIsTakenOver) {
   ASSERT_EQ(reporter_->chunk_started("j_1", 0).verdict, Verdict::run);
   // Another process's view: worker "w2" beats with chunk 0 as its own.
