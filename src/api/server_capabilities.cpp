@@ -82,10 +82,16 @@ std::string add_worker_models(ApiServices& services, std::vector<ModelCapability
       if (!contains(engines, engine)) engines.push_back(engine);
       if (first_engine.empty()) first_engine = engine;
       if (colon == std::string::npos) continue;
-      const std::string name = entry.substr(colon + 1);
+      // A worker started with --model PATH names the file: read where it is
+      // readable here (the same machine), else known by its name.
+      const std::string model = entry.substr(colon + 1);
+      std::optional<ModelCapability> described;
+      if (model.find('/') != std::string::npos) described = describe_file(model);
+      const std::string name = described ? described->name : model_name_of(model);
       const bool known = std::any_of(models.begin(), models.end(),
-                                     [&](const ModelCapability& model) { return model.name == name; });
-      if (!known) models.push_back(describe(name, engine, !name.ends_with(".en")));
+                                     [&](const ModelCapability& other) { return other.name == name; });
+      if (known) continue;
+      models.push_back(described ? std::move(*described) : describe(name, engine, !name.ends_with(".en")));
     }
   }
   return first_engine;
@@ -124,12 +130,16 @@ ServerCapabilities server_capabilities(ApiServices& services) {
   }
   const std::string workers_engine = add_worker_models(services, capabilities.models, engines);
 
-  // Jobs naming no engine get the server's; an API process without one
-  // leaves it to its workers, which take Whisper when they have a model.
+  // Jobs naming no engine get the server's. An API process configured with
+  // none leaves it to its workers: the live ones say which, else a Whisper
+  // model here says Whisper; else it is not known here (workers may be
+  // starting), and such jobs are not refused for the engine's limits.
   capabilities.default_engine = services.default_engine;
   if (capabilities.default_engine.empty()) capabilities.default_engine = workers_engine;
-  if (capabilities.default_engine.empty()) capabilities.default_engine = contains(engines, "whisper") ? "whisper" : "sphinx";
-  if (!contains(engines, capabilities.default_engine)) engines.push_back(capabilities.default_engine);
+  if (capabilities.default_engine.empty() && contains(engines, "whisper")) capabilities.default_engine = "whisper";
+  if (!capabilities.default_engine.empty() && !contains(engines, capabilities.default_engine)) {
+    engines.push_back(capabilities.default_engine);
+  }
   capabilities.default_model = default_model_name(services, capabilities.default_engine, capabilities.models);
   for (auto& model : capabilities.models) {
     model.is_default = model.engine == capabilities.default_engine && model.name == capabilities.default_model;
@@ -171,7 +181,8 @@ nlohmann::json to_json(const ServerCapabilities& capabilities, const ApiServices
   for (const auto& model : capabilities.models) models.push_back(to_json(model));
   return {{"engines", engines},
           {"models", models},
-          {"default_engine", capabilities.default_engine},
+          {"default_engine", capabilities.default_engine.empty() ? nlohmann::json(nullptr)
+                                                                 : nlohmann::json(capabilities.default_engine)},
           {"default_model", capabilities.default_model.empty() ? nlohmann::json(nullptr)
                                                                : nlohmann::json(capabilities.default_model)},
           {"max_upload_bytes", services.max_upload_bytes},
@@ -194,6 +205,7 @@ nlohmann::json openai_model_list(const ServerCapabilities& capabilities) {
 
 void check_request_fits(const ServerCapabilities& capabilities, const JobRequest& request) {
   const std::string engine_name = request.engine.empty() ? capabilities.default_engine : request.engine;
+  if (engine_name.empty()) return;  // left to workers this process does not know yet
   const auto engine = std::find_if(capabilities.engines.begin(), capabilities.engines.end(),
                                    [&](const EngineCapability& e) { return e.name == engine_name; });
   if (engine == capabilities.engines.end()) {

@@ -39,7 +39,7 @@ struct EngineCapability {
 struct ServerCapabilities {
   std::vector<EngineCapability> engines;
   std::vector<ModelCapability> models;
-  std::string default_engine;
+  std::string default_engine;           // "" when only workers not yet seen know it
   std::string default_model;            // "" when the engine takes none
 };
 
