@@ -63,7 +63,10 @@ class JobReporter {
                                       const std::vector<AudioSpan>& spans) = 0;
   // A chunk starts: stale when the job is not processing any more or the
   // chunk is done; held_elsewhere when a live worker runs it.
-  virtual Start chunk_started(const std::string& job_id, int index) = 0;
+  // `options` are the chunk ticket's: a ticket made for an earlier plan of
+  // a job since retried with other options (it may still be on the queue)
+  // is stale too.
+  virtual Start chunk_started(const std::string& job_id, int index, const JobRequest& options) = 0;
   // Progress of one chunk; the job's is the share of its audio done.
   virtual void chunk_progress(const std::string& job_id, int index, double fraction) = 0;
   // For one run of a chunk: call the function returned with each segment

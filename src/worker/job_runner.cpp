@@ -131,7 +131,7 @@ JobOutcome run_job_steps(const JobTicket& delivered, bool redelivered, JobRunner
   if (ticket.chunk) log_fields.emplace_back("chunk", std::to_string(ticket.chunk->index));
   LogContext log_context(std::move(log_fields));
   JobReporter& reporter = context.reporter;
-  const JobReporter::Start start = ticket.chunk ? reporter.chunk_started(job_id, ticket.chunk->index)
+  const JobReporter::Start start = ticket.chunk ? reporter.chunk_started(job_id, ticket.chunk->index, ticket.request)
                                                 : reporter.started(job_id, redelivered);
   if (start.verdict == JobReporter::Start::Verdict::stale) return JobOutcome::skipped;
   if (start.verdict == JobReporter::Start::Verdict::held_elsewhere) {

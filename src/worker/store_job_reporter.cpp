@@ -12,11 +12,22 @@
 #include "engine/media_transcription.hpp"
 #include "queue/job_ticket.hpp"
 #include "worker/chunk_segments.hpp"
+#include "jobs/job_request_json.hpp"
 #include "worker/job_reporter.hpp"
 #include "worker/worker_heartbeat.hpp"
 
 namespace soundscripter {
 namespace {
+
+// Whether a chunk ticket's options are the job's as they are now. Chunks
+// carry the language detected in the first one, so the language counts
+// only where the job names one.
+bool made_for(const JobRequest& chunk_options, const JobRequest& job_options) {
+  JobRequest chunk = chunk_options;
+  if (job_options.language.empty() || job_options.language == "auto") chunk.language = job_options.language;
+  return job_request_to_json(chunk) == job_request_to_json(job_options);
+}
+
 
 // The job ended for everyone running a part of it: cancelled by a user,
 // or failed (in a split job, one chunk's failure is the job's).
@@ -105,9 +116,10 @@ class StoreJobReporter final : public JobReporter {
     return chunks;
   }
 
-  Start chunk_started(const std::string& job_id, int index) override {
+  Start chunk_started(const std::string& job_id, int index, const JobRequest& options) override {
     auto job = store_.get(job_id);
     if (!job || job->state != JobState::processing) return {Start::Verdict::stale, 0};
+    if (!made_for(options, job->request)) return {Start::Verdict::stale, 0};
     if (!store_.transition_chunk(job_id, index, {ChunkState::queued}, ChunkState::processing)) {
       // Done, or running: by a live worker, or by one that died with it
       // (then its ticket came back, and this is it).

@@ -171,7 +171,7 @@ class worker_split_job_reporter : public worker_job_reporter {
 
 TEST_F(worker_split_job_reporter, ChunksFinishingOutOfOrderSendSegmentsInOrderThenCompleteTheJob) {
   ASSERT_EQ(chunks_.size(), 3u);
-  for (int index : {2, 0, 1}) ASSERT_EQ(reporter_->chunk_started("j_1", index).verdict, Verdict::run);
+  for (int index : {2, 0, 1}) ASSERT_EQ(reporter_->chunk_started("j_1", index, JobRequest{}).verdict, Verdict::run);
   reporter_->chunk_progress("j_1", 1, 0.5);
   EXPECT_NEAR(store_->get("j_1")->progress, 0.5 / 3, 1e-9);  // the share of the audio done
 
@@ -200,7 +200,7 @@ TEST_F(worker_split_job_reporter, ChunksFinishingOutOfOrderSendSegmentsInOrderTh
 // the first chunk's at once, a later chunk's kept until the chunks before
 // it have sent theirs; completing a chunk sends only those not sent live.
 TEST_F(worker_split_job_reporter, RunningChunksSendTheirSegmentsLiveInTimeOrderAndOnlyOnce) {
-  for (int index : {0, 1}) ASSERT_EQ(reporter_->chunk_started("j_1", index).verdict, Verdict::run);
+  for (int index : {0, 1}) ASSERT_EQ(reporter_->chunk_started("j_1", index, JobRequest{}).verdict, Verdict::run);
   auto first = reporter_->live_chunk_segments("j_1", 0);
   auto second = reporter_->live_chunk_segments("j_1", 1);
   second({1, 2, "b1", {}});  // chunk 0 is not done: not its turn
@@ -224,7 +224,7 @@ TEST_F(worker_split_job_reporter, RunningChunksSendTheirSegmentsLiveInTimeOrderA
   Transcript part_b = one_segment(1, 2, "b1");
   part_b.segments.push_back({3, 4, "b2", {}});
   EXPECT_TRUE(reporter_->chunk_completed("j_1", 1, part_b, "en"));
-  ASSERT_EQ(reporter_->chunk_started("j_1", 2).verdict, Verdict::run);
+  ASSERT_EQ(reporter_->chunk_started("j_1", 2, JobRequest{}).verdict, Verdict::run);
   EXPECT_TRUE(reporter_->chunk_completed("j_1", 2, one_segment(0, 1, "c1"), "en"));
   EXPECT_EQ(segment_texts(), (std::vector<std::string>{"a1", "a2", "a3", "b1", "b2", "c1"}));
   EXPECT_EQ(store_->get("j_1")->state, JobState::completed);
@@ -233,13 +233,13 @@ TEST_F(worker_split_job_reporter, RunningChunksSendTheirSegmentsLiveInTimeOrderA
 // A chunk whose worker died after sending two segments live runs again
 // elsewhere: the new run sends only what comes after those two.
 TEST_F(worker_split_job_reporter, AChunkRedoneAfterItsWorkerDiedSendsOnlyWhatTheFirstRunDidNot) {
-  ASSERT_EQ(reporter_->chunk_started("j_1", 0).verdict, Verdict::run);
+  ASSERT_EQ(reporter_->chunk_started("j_1", 0, JobRequest{}).verdict, Verdict::run);
   auto dead = reporter_->live_chunk_segments("j_1", 0);
   dead({1, 2, "a1", {}});
   dead({3, 4, "a2", {}});
   // The worker is gone; another takes the chunk over (attempt 2).
   auto other = make_store_job_reporter(*store_, events_, *bus_, "w3");
-  ASSERT_EQ(other->chunk_started("j_1", 0).verdict, Verdict::run);
+  ASSERT_EQ(other->chunk_started("j_1", 0, JobRequest{}).verdict, Verdict::run);
   auto again = other->live_chunk_segments("j_1", 0);
   again({1, 2, "a1", {}});
   again({3, 4, "a2", {}});
@@ -263,36 +263,36 @@ TEST_F(worker_split_job_reporter, AChunkRedoneAfterItsWorkerDiedSendsOnlyWhatThe
 }
 
 TEST_F(worker_split_job_reporter, AChunkRunningOnALiveWorkerIsHeldAndOneLeftByADeadWorkerIsTakenOver) {
-  ASSERT_EQ(reporter_->chunk_started("j_1", 0).verdict, Verdict::run);
+  ASSERT_EQ(reporter_->chunk_started("j_1", 0, JobRequest{}).verdict, Verdict::run);
   // Another process's view: worker "w2" beats with chunk 0 as its own.
   beat_as("w2", {chunk_run_key("j_1", 0)});
   auto other = make_store_job_reporter(*store_, events_, *bus_, "w3");
-  EXPECT_EQ(other->chunk_started("j_1", 0).verdict, Verdict::held_elsewhere);
+  EXPECT_EQ(other->chunk_started("j_1", 0, JobRequest{}).verdict, Verdict::held_elsewhere);
   // w2 is forgotten (stopped beating): its chunk runs again, as attempt 2.
   store_->forget_worker("w2");
-  const auto taken = other->chunk_started("j_1", 0);
+  const auto taken = other->chunk_started("j_1", 0, JobRequest{});
   EXPECT_EQ(taken.verdict, Verdict::run);
   EXPECT_EQ(taken.attempt, 2);
   // A done chunk is stale.
   EXPECT_TRUE(other->chunk_completed("j_1", 0, one_segment(0, 1, "a"), "en"));
-  EXPECT_EQ(reporter_->chunk_started("j_1", 0).verdict, Verdict::stale);
+  EXPECT_EQ(reporter_->chunk_started("j_1", 0, JobRequest{}).verdict, Verdict::stale);
 }
 
 TEST_F(worker_split_job_reporter, AfterACancelNoChunkStartsAndAFinishingOneSaysSo) {
-  ASSERT_EQ(reporter_->chunk_started("j_1", 0).verdict, Verdict::run);
+  ASSERT_EQ(reporter_->chunk_started("j_1", 0, JobRequest{}).verdict, Verdict::run);
   std::atomic<bool> stopped{false};
   auto watch = reporter_->watch_cancel("j_1", [&] { stopped = true; });
   ASSERT_TRUE(store_->transition("j_1", {JobState::processing}, JobState::cancelled));
   events_.state("j_1", JobState::cancelled);
   EXPECT_TRUE(stopped);
-  EXPECT_EQ(reporter_->chunk_started("j_1", 1).verdict, Verdict::stale);
+  EXPECT_EQ(reporter_->chunk_started("j_1", 1, JobRequest{}).verdict, Verdict::stale);
   EXPECT_FALSE(reporter_->chunk_completed("j_1", 0, one_segment(0, 1, "late"), "en"));
   EXPECT_EQ(store_->get("j_1")->state, JobState::cancelled);
 }
 
 TEST_F(worker_split_job_reporter, SplittingAgainKeepsThePlanAndRequeuesChunksNoLiveWorkerHolds) {
-  ASSERT_EQ(reporter_->chunk_started("j_1", 0).verdict, Verdict::run);
-  ASSERT_EQ(reporter_->chunk_started("j_1", 1).verdict, Verdict::run);
+  ASSERT_EQ(reporter_->chunk_started("j_1", 0, JobRequest{}).verdict, Verdict::run);
+  ASSERT_EQ(reporter_->chunk_started("j_1", 1, JobRequest{}).verdict, Verdict::run);
   EXPECT_TRUE(reporter_->chunk_completed("j_1", 1, one_segment(0, 1, "b"), "en"));
   beat_as("w2", {chunk_run_key("j_1", 0)});
   auto other = make_store_job_reporter(*store_, events_, *bus_, "w3");
@@ -303,6 +303,26 @@ TEST_F(worker_split_job_reporter, SplittingAgainKeepsThePlanAndRequeuesChunksNoL
   EXPECT_EQ(again[2].state, ChunkState::queued);
   store_->forget_worker("w2");
   EXPECT_EQ(other->split("j_1", {})[0].state, ChunkState::queued);
+}
+
+}  // namespace
+}  // namespace soundscripter
+
+namespace soundscripter {
+namespace {
+
+TEST_F(worker_split_job_reporter, AChunkTicketOfAPlanMadeBeforeARetryWithOtherOptionsIsStale) {
+  // The job asked for detection: a chunk's detected language is its own.
+  JobRequest detected;
+  detected.language = "de";
+  EXPECT_EQ(reporter_->chunk_started("j_1", 0, detected).verdict, Verdict::run);
+  // A ticket made when the job had another model (retried since, with its
+  // old tickets still on the queue) does not run on the new plan.
+  JobRequest old_model;
+  old_model.model = "small";
+  EXPECT_EQ(reporter_->chunk_started("j_1", 1, old_model).verdict, Verdict::stale);
+  EXPECT_EQ(store_->chunks("j_1", false)[1].state, ChunkState::queued);
+  EXPECT_EQ(reporter_->chunk_started("j_1", 1, JobRequest{}).verdict, Verdict::run);
 }
 
 }  // namespace
