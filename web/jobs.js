@@ -275,15 +275,17 @@ async function reconnectUnlessRefused() {
   } catch (error) {
     if (error.status === 401) return;
   }
-  followEvents();
+  followEvents({ catchUp: true });
 }
 
-export function followEvents() {
+// catchUp: this replaces a stream that ended, so the list is read again on
+// the first open (what happened meanwhile was not replayed).
+export function followEvents({ catchUp = false } = {}) {
   if (source) source.close();
   source = new EventSource(withToken("v1/events"));
   const live = document.getElementById("live");
   // The all-jobs stream does not replay: after a reconnect, catch up from the list.
-  let connectedBefore = false;
+  let connectedBefore = catchUp;
   source.addEventListener("open", async () => {
     live.textContent = "live";
     live.classList.add("on");

@@ -46,7 +46,11 @@ JobStreamStart job_stream_start(JobStore& store, const std::string& job, std::in
     last_state_seq = event.seq;
     if (last_state == "queued" && event.data.value("retry", false)) retried_at = event.seq;
   }
-  const bool ended = last_state == "completed" || last_state == "failed" || last_state == "cancelled";
+  // The job's state as stored now, read after its events: a retry moves
+  // the job before it writes its event, and must not look like the end.
+  const auto now = store.get(job);
+  const bool ended = (last_state == "completed" || last_state == "failed" || last_state == "cancelled") &&
+                     now && is_terminal(now->state);
   return {after_seq > 0 && ended && last_state_seq <= after_seq, std::max(after_seq, retried_at - 1)};
 }
 

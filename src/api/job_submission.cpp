@@ -147,8 +147,7 @@ JobRequest parse_job_fields(const HttpRequest& request) {
 // engines and models cannot (an English-only model asked for French).
 void refuse_what_cannot_run(ApiServices& services, const JobRequest& job_request) {
   const ServerCapabilities capabilities = server_capabilities(services);
-  const std::string& engine = job_request.engine.empty() ? capabilities.default_engine : job_request.engine;
-  check_engine_options(engine, engine_options_for(job_request, 1));
+  check_engine_options(engine_for(capabilities, job_request), engine_options_for(job_request, 1));
   check_request_fits(capabilities, job_request);
 }
 

@@ -1,4 +1,6 @@
 // /v1/jobs: submit, list, show, cancel, delete, retry, transcript, media.
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "api/api_services.hpp"
@@ -83,16 +85,20 @@ HttpResponse cancel_job_keeping_it(ApiServices& services, HttpRequest& request) 
   return json_response(200, to_json(services.store.get(job.id).value_or(job)));
 }
 
+// Every retry forgets the chunk plan: the per-job stream and a later
+// cancel's transcript start at the retry, so every segment is sent again.
 HttpResponse retry_job(ApiServices& services, HttpRequest& request) {
   Job job = visible_job(services, request, request.path_params.at("id"));
-  const JobRequest retried = retry_request(job.request, request.body);
-  const bool changed = job_request_to_json(retried) != job_request_to_json(job.request);
-  if (changed) refuse_what_cannot_run(services, retried);
   const std::vector<JobState> from{JobState::failed, JobState::cancelled};
-  if (!(changed ? services.store.requeue_with_request(job.id, from, retried)
-                : services.store.transition(job.id, from, JobState::queued))) {
-    throw Error(ErrorCode::conflict, "job " + job.id + " is " + std::string(to_string(job.state)) +
+  auto refuse_state = [&](JobState state) {
+    throw Error(ErrorCode::conflict, "job " + job.id + " is " + std::string(to_string(state)) +
                                          "; only failed or cancelled jobs can be retried");
+  };
+  if (std::find(from.begin(), from.end(), job.state) == from.end()) refuse_state(job.state);
+  const JobRequest retried = retry_request(job.request, request.body);
+  if (job_request_to_json(retried) != job_request_to_json(job.request)) refuse_what_cannot_run(services, retried);
+  if (!services.store.requeue_with_request(job.id, from, retried)) {
+    refuse_state(services.store.get(job.id).value_or(job).state);  // retried or deleted meanwhile
   }
   services.events.state(job.id, JobState::queued, {{"retry", true}});
   // Read before queueing: a worker may run (and finish) it at once, and the

@@ -71,10 +71,11 @@ std::vector<ModelCapability> local_models(const std::string& configured_model) {
 // in ".en", as Whisper's are named.
 // Returns the first worker's first engine (its default), "" when none.
 std::string add_worker_models(ApiServices& services, std::vector<ModelCapability>& models,
-                              std::vector<std::string>& engines) {
+                              std::vector<std::string>& engines, bool& any_worker) {
   std::string first_engine;
   const double since = unix_now() - std::chrono::duration<double>(kWorkerGoneAfter).count();
   for (const WorkerInfo& worker : services.store.live_workers(since)) {
+    any_worker = true;
     for (const std::string& entry : worker.engines) {
       const auto colon = entry.find(':');
       const std::string engine = entry.substr(0, colon);
@@ -128,7 +129,8 @@ ServerCapabilities server_capabilities(ApiServices& services) {
   for (const auto& model : capabilities.models) {
     if (!contains(engines, model.engine)) engines.push_back(model.engine);
   }
-  const std::string workers_engine = add_worker_models(services, capabilities.models, engines);
+  const std::string workers_engine =
+      add_worker_models(services, capabilities.models, engines, capabilities.workers_seen);
 
   // Jobs naming no engine get the server's. An API process configured with
   // none leaves it to its workers: the live ones say which, else a Whisper
@@ -203,11 +205,23 @@ nlohmann::json openai_model_list(const ServerCapabilities& capabilities) {
   return {{"object", "list"}, {"data", data}};
 }
 
+std::string engine_for(const ServerCapabilities& capabilities, const JobRequest& request) {
+  if (!request.engine.empty()) return request.engine;
+  // A named model runs on its own engine, as load_engine picks it.
+  for (const auto& model : capabilities.models) {
+    if (!request.model.empty() && model.name == request.model) return model.engine;
+  }
+  return capabilities.default_engine;
+}
+
 void check_request_fits(const ServerCapabilities& capabilities, const JobRequest& request) {
-  const std::string engine_name = request.engine.empty() ? capabilities.default_engine : request.engine;
+  const std::string engine_name = engine_for(capabilities, request);
   if (engine_name.empty()) return;  // left to workers this process does not know yet
   const auto engine = std::find_if(capabilities.engines.begin(), capabilities.engines.end(),
                                    [&](const EngineCapability& e) { return e.name == engine_name; });
+  // With no worker seen (they may be starting), an engine this process has
+  // no model for may still be theirs.
+  if (engine == capabilities.engines.end() && !capabilities.workers_seen) return;
   if (engine == capabilities.engines.end()) {
     throw Error(ErrorCode::invalid_argument,
                 "engine: this server cannot run '" + engine_name + "' (no " + engine_name +

@@ -41,6 +41,7 @@ struct ServerCapabilities {
   std::vector<ModelCapability> models;
   std::string default_engine;           // "" when only workers not yet seen know it
   std::string default_model;            // "" when the engine takes none
+  bool workers_seen = false;            // a live worker (here or elsewhere) beat lately
 };
 
 // The engines: sphinx (built in, no download) and every engine with a model
@@ -50,6 +51,10 @@ ServerCapabilities server_capabilities(ApiServices& services);
 nlohmann::json to_json(const ServerCapabilities& capabilities, const ApiServices& services);
 // GET /v1/models in OpenAI's shape.
 nlohmann::json openai_model_list(const ServerCapabilities& capabilities);
+
+// The engine a job runs on: the one it names, else its model's, else the
+// server's default ("" when not known here).
+std::string engine_for(const ServerCapabilities& capabilities, const JobRequest& request);
 
 // Throws Error(invalid_argument) saying why, when the request names an
 // engine, model, language or task this server cannot run.

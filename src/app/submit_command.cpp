@@ -103,12 +103,11 @@ int run_submit(const CLI::App& command, SubmitSettings& settings) {
   std::vector<SubmittedFile> submitted;
   for (const auto& name : job.files) {
     const std::string id = upload(client, name, fields, job.quiet);
+    // Kept before the interrupt is looked at: a job accepted just as Ctrl-C
+    // came runs on the server, and the notice must name it.
+    if (!id.empty()) submitted.push_back({name, id});
     if (client_interrupted()) return stop_after_interrupt(client, "", submitted);
-    if (id.empty()) {
-      ++failures;
-      continue;
-    }
-    submitted.push_back({name, id});
+    if (id.empty()) ++failures;
   }
 
   for (std::size_t i = 0; i < submitted.size(); ++i) {

@@ -71,9 +71,9 @@ class JobStore {
   virtual bool transition(const std::string& id, std::vector<JobState> from, JobState to,
                           const std::string& error_code = {},
                           const std::string& error_message = {}) = 0;
-  // A retry with changed options: like transition(id, from, queued), and in
-  // the same step the job takes `request` and forgets its chunk plan and
-  // what was done of it (made with the old options) and its progress.
+  // A retry: like transition(id, from, queued), and in the same step the
+  // job takes `request` (its options, changed or not) and forgets its chunk
+  // plan and what was done of it, so the new run sends every segment again.
   virtual bool requeue_with_request(const std::string& id, std::vector<JobState> from,
                                     const JobRequest& request) = 0;
   virtual void set_progress(const std::string& id, double progress) = 0;

@@ -10,9 +10,9 @@
 
 namespace soundscripter {
 
-// The segments of the job's latest run (those after its last `queued`
-// state event: a retried or requeued job starts again) up to its cancel,
-// in time order; none when no segment arrived.
+// The segments of the job's latest run (from its last retry, or its last
+// requeue when it is not split: such runs send every segment again) up to
+// its cancel, in time order; none when no segment arrived.
 std::optional<Transcript> transcript_so_far(JobStore& store, const Job& job);
 
 }  // namespace soundscripter

@@ -54,9 +54,10 @@ TEST_F(server_capabilities_test, BeforeAnyWorkerIsSeenOnlySphinxIsOfferedAndJobs
   JobRequest sphinx = translate_request();
   sphinx.engine = "sphinx";
   EXPECT_THROW(check_request_fits(capabilities, sphinx), Error);
+  // Nor a job naming an engine that workers not seen yet may have.
   JobRequest whisper;
   whisper.engine = "whisper";
-  EXPECT_THROW(check_request_fits(capabilities, whisper), Error);
+  EXPECT_NO_THROW(check_request_fits(capabilities, whisper));
 }
 
 TEST_F(server_capabilities_test, LiveWorkersEnginesAndModelsAreOfferedWithTheirLanguages) {
@@ -82,9 +83,22 @@ TEST_F(server_capabilities_test, LiveWorkersEnginesAndModelsAreOfferedWithTheirL
   JobRequest multilingual = translate_request();
   multilingual.model = "small";
   EXPECT_NO_THROW(check_request_fits(capabilities, multilingual));
+  // Live workers, none with Parakeet: refused.
   JobRequest parakeet;
   parakeet.engine = "parakeet";
   EXPECT_THROW(check_request_fits(capabilities, parakeet), Error);
+}
+
+TEST_F(server_capabilities_test, AModelNamedWithoutAnEngineIsCheckedAgainstItsOwnEngine) {
+  beat("w1", {"whisper:base.en", "parakeet:parakeet-tdt-0.6b-v3"});
+  const ServerCapabilities capabilities = server_capabilities(services_);
+  JobRequest request;
+  request.model = "parakeet-tdt-0.6b-v3";
+  request.language = "de";
+  EXPECT_EQ(engine_for(capabilities, request), "parakeet");
+  EXPECT_NO_THROW(check_request_fits(capabilities, request));
+  request.translate = true;
+  EXPECT_THROW(check_request_fits(capabilities, request), Error);
 }
 
 }  // namespace
