@@ -15,6 +15,7 @@
 #include "api/embedded_assets.hpp"
 #include "api/router.hpp"
 #include "api/service_metrics.hpp"
+#include "support/in_process_api_services.hpp"
 #include "support/temp_dir.hpp"
 
 namespace soundscripter {
@@ -54,12 +55,8 @@ class openapi_document : public ::testing::Test {
   }
 
   test::TempDir dir_{"soundscripter-openapi"};
-  std::unique_ptr<JobStore> store_ = make_sqlite_job_store((dir_ / "jobs.db").string());
-  std::unique_ptr<Queue> queue_ = make_in_process_queue();
-  std::unique_ptr<EventBus> bus_ = make_in_process_event_bus();
-  JobEvents events_{*store_, *bus_};
-  ServiceMetrics metrics_;
-  ApiServices services_{*store_, *queue_, *bus_, events_, metrics_, dir_ / "media", "", "", {}, {}};
+  test::InProcessApiServices parts_{dir_.path()};
+  ApiServices& services_ = parts_.services;
   Router router_;
   nlohmann::json document_ = embedded_document();
 };

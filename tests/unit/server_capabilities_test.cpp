@@ -3,9 +3,8 @@
 // and an API that knows of none yet refuses nothing for an engine's sake.
 #include <gtest/gtest.h>
 
-#include "api/api_services.hpp"
 #include "api/server_capabilities.hpp"
-#include "api/service_metrics.hpp"
+#include "support/in_process_api_services.hpp"
 #include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 #include "util/error.hpp"
@@ -17,13 +16,10 @@ class server_capabilities_test : public ::testing::Test {
  protected:
   test::TempDir dir_{"soundscripter-capabilities"};
   test::ScopedEnv models_{"SOUNDSCRIPTER_MODELS_DIR", (dir_ / "no-models").string()};
-  std::unique_ptr<JobStore> store_ = make_sqlite_job_store((dir_ / "jobs.db").string());
-  std::unique_ptr<Queue> queue_ = make_in_process_queue();
-  std::unique_ptr<EventBus> bus_ = make_in_process_event_bus();
-  JobEvents events_{*store_, *bus_};
-  ServiceMetrics metrics_;
   // An API process with no engine configured and no model of its own.
-  ApiServices services_{*store_, *queue_, *bus_, events_, metrics_, dir_ / "media", "", "", {}, {}};
+  test::InProcessApiServices parts_{dir_.path()};
+  ApiServices& services_ = parts_.services;
+  JobStore* store_ = parts_.store.get();
 
   void beat(const std::string& id, std::vector<std::string> engines) {
     WorkerInfo worker;
